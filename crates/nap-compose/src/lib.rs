@@ -1,0 +1,2 @@
+//! Composition: plan model → Handlebars templates → Markdown with directives →
+//! [`nap_doc::Document`].

@@ -1,0 +1,1 @@
+//! `nap diff`: structured changes between two plan models, and the redline.

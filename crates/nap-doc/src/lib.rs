@@ -1,0 +1,392 @@
+//! The document model: what templates produce and what every writer renders.
+//!
+//! Both writers (`nap-docx`, and `nap-layout` + `nap-pdf`) take a
+//! [`Document`] and nothing else, so the formats cannot drift. The model is
+//! deliberately small: headings, paragraphs of styled spans, lists, block
+//! quotes, tables whose cells hold blocks, figures, page breaks, the table of
+//! contents. Writers must render every variant; none may be ignored.
+//!
+//! Invariants the producer (`nap-compose`) guarantees and writers may rely on:
+//! - heading levels are 1..=4 and every heading has a unique, non-empty `id`;
+//! - a table's rows each have as many cells (counting `colspan`) as
+//!   `columns.len()`, and `header_rows <= rows.len()`;
+//! - text holds no control characters except `\n` is never used (line breaks
+//!   are [`Inline::LineBreak`]); text is NFC.
+
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A whole document: its properties and its blocks in reading order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub meta: Meta,
+    pub blocks: Vec<Block>,
+}
+
+/// Document properties and running header/footer text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Meta {
+    /// Document title (DOCX core properties, PDF /Title).
+    pub title: String,
+    pub subject: String,
+    /// The author: the POC institution.
+    pub author: String,
+    pub keywords: Vec<String>,
+    /// BCP 47, e.g. "sq-AL".
+    pub language: String,
+    /// Short title printed in the running header of every page but the first.
+    pub header: String,
+    /// Footer text before the page number, may be empty. The page number is
+    /// always printed as "Faqe X nga Y" (the words come from `page_label` and
+    /// `page_of`).
+    pub footer: String,
+    /// "Faqe".
+    pub page_label: String,
+    /// "nga".
+    pub page_of: String,
+    /// When set (e.g. "DRAFT"), every page carries this marking (a diagonal
+    /// watermark or a header stamp) and the title page shows it.
+    pub draft_mark: Option<String>,
+    /// The document date as printed (e.g. "15 nëntor 2020"); informational.
+    pub date: String,
+    /// Seconds since the Unix epoch used wherever a format wants a timestamp
+    /// (DOCX created/modified, tracked-change dates, PDF dates). Never the clock.
+    pub timestamp: i64,
+    /// Author name for tracked changes (revisions), e.g. "nap".
+    pub revision_author: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Block {
+    /// A section heading. Level 1..=4. `numbered` headings get an outline
+    /// number in both writers ("1.", "1.2.").
+    Heading {
+        level: u8,
+        id: String,
+        numbered: bool,
+        content: Vec<Inline>,
+    },
+    Paragraph {
+        style: ParaStyle,
+        align: Align,
+        content: Vec<Inline>,
+    },
+    List(List),
+    /// An indented quotation (may nest).
+    Quote(Vec<Block>),
+    /// Literal text, kept line by line, in a monospace font.
+    Preformatted(Vec<String>),
+    Table(Table),
+    Figure(Figure),
+    /// A forced page break.
+    PageBreak,
+    /// The table of contents: the writer lists headings of level <= `depth`
+    /// that follow, with page numbers (PDF: computed; DOCX: a TOC field).
+    Toc {
+        title: String,
+        depth: u8,
+    },
+    /// A thin horizontal rule.
+    Rule,
+}
+
+/// Paragraph styles both writers know. DOCX maps each to a named style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParaStyle {
+    /// Body text.
+    Normal,
+    /// The document title on the title page (large).
+    Title,
+    /// Subtitle lines on the title page.
+    Subtitle,
+    /// Smaller, muted metadata lines (title page details, notes under tables).
+    Small,
+    /// A figure or table caption ("Figura 1: …").
+    Caption,
+    /// The draft marking on the title page, prominent.
+    DraftMark,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+    Justify,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct List {
+    pub ordered: bool,
+    /// First number of an ordered list.
+    pub start: u32,
+    /// Each item is a sequence of blocks (usually one paragraph; may hold a
+    /// nested list).
+    pub items: Vec<Vec<Block>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// Relative column widths (any positive numbers; writers scale them to
+    /// the text width). `None` = writer decides from content.
+    pub columns: Vec<Option<f32>>,
+    /// The first `header_rows` rows are header rows, repeated at the top of
+    /// every page the table spans.
+    pub header_rows: usize,
+    pub rows: Vec<Row>,
+    /// Shade the first column (label column of key–value tables such as the
+    /// OGP commitment template).
+    pub label_column: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub blocks: Vec<Block>,
+    /// Columns spanned, at least 1.
+    pub colspan: u16,
+}
+
+/// A figure: one SVG (the single source, embedded as vectors in PDF) and its
+/// rasterisation (PNG at print resolution, for DOCX).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Stable id, e.g. "figura-1".
+    pub id: String,
+    #[serde(skip)]
+    pub svg: Arc<str>,
+    #[serde(skip)]
+    pub png: Arc<[u8]>,
+    /// Printed size in millimetres.
+    pub width_mm: f32,
+    pub height_mm: f32,
+    /// Alternative text (accessibility).
+    pub alt: String,
+    /// Caption printed under the figure, e.g. "Figura 1: …".
+    pub caption: Vec<Inline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Inline {
+    Text(Span),
+    /// A line break inside a paragraph.
+    LineBreak,
+}
+
+/// A run of text with one style.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Span {
+    pub text: String,
+    pub style: SpanStyle,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SpanStyle {
+    pub bold: bool,
+    pub italic: bool,
+    /// Monospace (Markdown code spans).
+    pub code: bool,
+    /// A hyperlink target: an external URL (http, https, mailto) or
+    /// `#heading-id` for an internal link.
+    pub link: Option<String>,
+    /// Tracked change mark (only in comparison documents).
+    pub revision: Option<Revision>,
+}
+
+/// A tracked change: inserted or deleted text. The author and date are the
+/// document's `Meta::revision_author` and `Meta::timestamp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Revision {
+    Inserted,
+    Deleted,
+}
+
+impl Span {
+    pub fn plain(text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            style: SpanStyle::default(),
+        }
+    }
+    pub fn bold(text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            style: SpanStyle {
+                bold: true,
+                ..SpanStyle::default()
+            },
+        }
+    }
+}
+
+impl Inline {
+    pub fn plain(text: impl Into<String>) -> Inline {
+        Inline::Text(Span::plain(text))
+    }
+}
+
+impl Block {
+    /// A plain left-aligned body paragraph of one span.
+    pub fn para(text: impl Into<String>) -> Block {
+        Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: Align::Left,
+            content: vec![Inline::plain(text)],
+        }
+    }
+}
+
+/// The plain text of inlines (spans concatenated, line breaks as '\n').
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut s = String::new();
+    for i in inlines {
+        match i {
+            Inline::Text(span) => s.push_str(&span.text),
+            Inline::LineBreak => s.push('\n'),
+        }
+    }
+    s
+}
+
+/// Visits every block depth-first in reading order (cells, list items, quotes).
+pub fn walk<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List(l) => l.items.iter().for_each(|it| walk(it, f)),
+            Block::Quote(inner) => walk(inner, f),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .for_each(|c| walk(&c.blocks, f)),
+            _ => {}
+        }
+    }
+}
+
+/// A small sample document using every block type: for writers' tests.
+pub fn sample() -> Document {
+    let meta = Meta {
+        title: "Plani Kombëtar i Veprimit për Shqipërinë 2020–2022".into(),
+        subject: "Partneriteti për Qeverisje të Hapur".into(),
+        author: "Sekretariati Teknik (POC)".into(),
+        keywords: vec!["OGP".into()],
+        language: "sq-AL".into(),
+        header: "Plani i Veprimit OGP 2020–2022".into(),
+        footer: String::new(),
+        page_label: "Faqe".into(),
+        page_of: "nga".into(),
+        draft_mark: Some("DRAFT".into()),
+        date: "15 nëntor 2020".into(),
+        timestamp: 1_605_398_400,
+        revision_author: "nap".into(),
+    };
+    let cell = |t: &str| Cell {
+        blocks: vec![Block::para(t)],
+        colspan: 1,
+    };
+    let blocks = vec![
+        Block::Paragraph {
+            style: ParaStyle::Title,
+            align: Align::Center,
+            content: vec![Inline::plain(meta.title.clone())],
+        },
+        Block::Paragraph {
+            style: ParaStyle::DraftMark,
+            align: Align::Center,
+            content: vec![Inline::plain("DRAFT")],
+        },
+        Block::PageBreak,
+        Block::Toc {
+            title: "Përmbajtja".into(),
+            depth: 2,
+        },
+        Block::Heading {
+            level: 1,
+            id: "hyrje".into(),
+            numbered: true,
+            content: vec![Inline::plain("Hyrje")],
+        },
+        Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: Align::Justify,
+            content: vec![
+                Inline::plain("Transparenca dhe llogaridhënia janë "),
+                Inline::Text(Span::bold("çështje kyçe")),
+                Inline::plain(" për "),
+                Inline::Text(Span {
+                    text: "qeverisjen".into(),
+                    style: SpanStyle {
+                        italic: true,
+                        ..Default::default()
+                    },
+                }),
+                Inline::plain("; shih "),
+                Inline::Text(Span {
+                    text: "ogp.gov.al".into(),
+                    style: SpanStyle {
+                        link: Some("https://ogp.gov.al".into()),
+                        ..Default::default()
+                    },
+                }),
+                Inline::plain("."),
+            ],
+        },
+        Block::List(List {
+            ordered: false,
+            start: 1,
+            items: vec![
+                vec![Block::para("Përgatitjet")],
+                vec![Block::para("Konsultimet")],
+            ],
+        }),
+        Block::Heading {
+            level: 2,
+            id: "angazhimi-1".into(),
+            numbered: true,
+            content: vec![Inline::plain("Angazhimi 1")],
+        },
+        Block::Table(Table {
+            columns: vec![Some(30.0), Some(70.0)],
+            header_rows: 0,
+            rows: vec![Row {
+                cells: vec![
+                    cell("Objektivi"),
+                    cell("Plane integriteti në të gjitha ministritë"),
+                ],
+            }],
+            label_column: true,
+        }),
+        Block::Table(Table {
+            columns: vec![Some(60.0), Some(20.0), Some(20.0)],
+            header_rows: 1,
+            rows: vec![
+                Row {
+                    cells: vec![cell("Rezultati"), cell("Fillimi"), cell("Përfundimi")],
+                },
+                Row {
+                    cells: vec![
+                        cell("Miratimi i metodologjisë"),
+                        cell("shtator 2020"),
+                        cell("dhjetor 2020"),
+                    ],
+                },
+            ],
+            label_column: false,
+        }),
+        Block::Quote(vec![Block::para("Një koment i citaur.")]),
+        Block::Preformatted(vec!["kod".into()]),
+        Block::Rule,
+        Block::Paragraph {
+            style: ParaStyle::Caption,
+            align: Align::Center,
+            content: vec![Inline::plain("Figura 1: Fazat")],
+        },
+    ];
+    Document { meta, blocks }
+}

@@ -1,0 +1,83 @@
+//! The fonts shipped inside the binary: Noto Serif (body text) and Noto Sans
+//! (headings, figures), each in regular, bold, italic and bold italic, under
+//! the SIL Open Font License (`assets/fonts/OFL.txt`). Full Albanian coverage
+//! (ë, ç, Ë, Ç) and the Latin, Greek and Cyrillic scripts.
+
+/// Serif or sans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    Serif,
+    Sans,
+}
+
+/// One face of a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Face {
+    pub family: Family,
+    pub bold: bool,
+    pub italic: bool,
+}
+
+macro_rules! font {
+    ($name:literal) => {
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/fonts/",
+            $name
+        ))
+    };
+}
+
+static SERIF: [&[u8]; 4] = [
+    font!("NotoSerif-Regular.ttf"),
+    font!("NotoSerif-Bold.ttf"),
+    font!("NotoSerif-Italic.ttf"),
+    font!("NotoSerif-BoldItalic.ttf"),
+];
+static SANS: [&[u8]; 4] = [
+    font!("NotoSans-Regular.ttf"),
+    font!("NotoSans-Bold.ttf"),
+    font!("NotoSans-Italic.ttf"),
+    font!("NotoSans-BoldItalic.ttf"),
+];
+
+/// The TrueType bytes of a face.
+pub fn bytes(face: Face) -> &'static [u8] {
+    let idx = usize::from(face.bold) + 2 * usize::from(face.italic);
+    match face.family {
+        Family::Serif => SERIF[idx],
+        Family::Sans => SANS[idx],
+    }
+}
+
+/// Every face, for loading into a font database (e.g. for SVG rendering).
+pub fn all() -> impl Iterator<Item = (Face, &'static [u8])> {
+    [Family::Serif, Family::Sans]
+        .into_iter()
+        .flat_map(|family| {
+            [(false, false), (true, false), (false, true), (true, true)]
+                .into_iter()
+                .map(move |(bold, italic)| {
+                    let face = Face {
+                        family,
+                        bold,
+                        italic,
+                    };
+                    (face, bytes(face))
+                })
+        })
+}
+
+/// Family names as the font files declare them (for SVG `font-family` and DOCX).
+pub const SERIF_NAME: &str = "Noto Serif";
+pub const SANS_NAME: &str = "Noto Sans";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_face_is_a_truetype_file() {
+        for (_, b) in super::all() {
+            assert_eq!(&b[..4], &[0, 1, 0, 0], "TrueType magic");
+        }
+    }
+}

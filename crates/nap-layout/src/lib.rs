@@ -1,0 +1,1 @@
+//! Layout: [`nap_doc::Document`] → pages of positioned glyph runs and boxes.
