@@ -28,6 +28,46 @@ pub enum Command {
         #[arg(long = "final")]
         final_rules: bool,
     },
+    /// Check the inputs, then write the action plan and the process report (DOCX and PDF),
+    /// model.json and manifest.json into OUT/<version>-draft (or -final).
+    ///
+    /// Nothing is written when there are errors; the previous output of the same version
+    /// stays as it was. Exit status: 0 built (or up to date), 1 input or output errors, 2 usage.
+    Build {
+        /// The input folder (see docs/inputs.md).
+        #[arg(long, value_name = "DIR", default_value = "inputs")]
+        inputs: PathBuf,
+        /// The Handlebars templates (see docs/templates.md).
+        #[arg(long, value_name = "DIR", default_value = "templates")]
+        templates: PathBuf,
+        /// Where version folders are written.
+        #[arg(long, value_name = "DIR", default_value = "output")]
+        out: PathBuf,
+        /// Build the final plan: apply the submission rules, no draft marking, the GMIP
+        /// approval page, PDF/A for archiving; writes <version>-final.
+        #[arg(long = "final")]
+        final_build: bool,
+        /// Also write the merged Markdown each document was made from
+        /// (plani-i-veprimit.md, raporti-i-procesit.md), e.g. for pandoc or for review.
+        #[arg(long, value_name = "WHAT", value_parser = ["markdown"])]
+        emit: Option<String>,
+        /// Rebuild even when the version folder is up to date with the inputs and templates.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a valid input folder at N times the size of a base plan (for benchmarks and
+    /// tests): commitments, milestones, comments and analysis length grow linearly with N.
+    Generate {
+        /// The input folder to scale.
+        #[arg(long, value_name = "DIR", default_value = "inputs")]
+        from: PathBuf,
+        /// The scale factor (1 = the base plan).
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        scale: u32,
+        /// Where to write the new input folder (must not exist yet).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 pub fn main() -> i32 {
@@ -44,5 +84,53 @@ pub fn main() -> i32 {
             inputs,
             final_rules,
         } => crate::check::run(&inputs, final_rules),
+        Command::Build {
+            inputs,
+            templates,
+            out,
+            final_build,
+            emit,
+            force,
+        } => crate::build::run(
+            &crate::build::BuildOptions {
+                inputs,
+                templates,
+                out,
+                final_build,
+                emit_markdown: emit.is_some(),
+                force,
+            },
+            &crate::world::World::from_env(),
+        ),
+        Command::Generate { from, scale, out } => generate(&from, scale as usize, &out),
+    }
+}
+
+fn generate(from: &std::path::Path, scale: usize, out: &std::path::Path) -> i32 {
+    let loaded = nap_input::load(from, &nap_input::LoadOptions::default());
+    let plan = match &loaded.plan {
+        Some(plan) if !loaded.has_errors() => plan,
+        _ => {
+            let _ = nap_input::report::print(&mut std::io::stderr().lock(), &loaded, from);
+            eprintln!(
+                "error: the base plan in {} has errors; nothing was written",
+                from.display()
+            );
+            return 1;
+        }
+    };
+    if out.exists() {
+        eprintln!("error: {} already exists; name a new folder", out.display());
+        return 1;
+    }
+    match crate::generate::write_scaled(plan, scale, out) {
+        Ok(()) => {
+            eprintln!("wrote {} (scale {scale})", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            1
+        }
     }
 }

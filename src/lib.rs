@@ -14,5 +14,9 @@
 //! disk (reading happens in `nap-input`; writing happens here, into a
 //! temporary folder renamed into place).
 
+pub mod build;
 pub mod check;
 pub mod cli;
+pub mod generate;
+pub mod output;
+pub mod world;

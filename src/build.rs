@@ -1,0 +1,324 @@
+//! `nap build`: check, compose, write both documents in both formats, the
+//! model and the manifest, into `<out>/<version>-draft|final/`.
+//!
+//! The only stage that writes to disk. Everything is produced in memory
+//! first; then the files go into a temporary folder beside the target, which
+//! is swapped into place in one step (see [`crate::output`]). A build that
+//! fails at any point leaves the previous output as it was.
+
+use crate::output::{self, OutputError};
+use crate::world::World;
+use nap_compose::{compose, ComposeOptions, Composed};
+use nap_input::{load, LoadOptions, Loaded};
+use nap_model::{Date, ModelFile};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Checked options of `nap build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub inputs: PathBuf,
+    pub templates: PathBuf,
+    pub out: PathBuf,
+    pub final_build: bool,
+    /// Also write the merged Markdown each document was made from.
+    pub emit_markdown: bool,
+    /// Rebuild even when the manifest says the output is up to date.
+    pub force: bool,
+}
+
+/// One file of a build, in memory.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// What `manifest.json` records.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub nap_version: String,
+    pub build_date: Date,
+    pub final_build: bool,
+    /// SHA-256 over the input and template files' paths and digests and the
+    /// tool version: equal digests mean an up-to-date build.
+    pub source_digest: String,
+    pub inputs: Vec<FileDigest>,
+    pub templates: Vec<FileDigest>,
+    pub outputs: Vec<FileDigest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct FileDigest {
+    pub path: String,
+    pub sha256: String,
+}
+
+pub const PLAN_DOCX: &str = "plani-i-veprimit.docx";
+pub const PLAN_PDF: &str = "plani-i-veprimit.pdf";
+pub const REPORT_DOCX: &str = "raporti-i-procesit.docx";
+pub const REPORT_PDF: &str = "raporti-i-procesit.pdf";
+pub const PLAN_MD: &str = "plani-i-veprimit.md";
+pub const REPORT_MD: &str = "raporti-i-procesit.md";
+
+/// Runs `nap build`; returns the exit code.
+pub fn run(opts: &BuildOptions, world: &World) -> i32 {
+    let started = Instant::now();
+    let mut err = std::io::stderr().lock();
+    let loaded = load(
+        &opts.inputs,
+        &LoadOptions {
+            final_rules: opts.final_build,
+        },
+    );
+    let _ = nap_input::report::print(&mut err, &loaded, &opts.inputs);
+    let plan = match (&loaded.plan, loaded.has_errors()) {
+        (Some(plan), false) => plan,
+        _ => {
+            let _ = writeln!(
+                err,
+                "error: nothing was written: fix the errors above and build again"
+            );
+            return 1;
+        }
+    };
+    let build_date = match world.build_date(plan.date) {
+        Ok(d) => d,
+        Err(msg) => {
+            let _ = writeln!(err, "error: {msg}");
+            return 1;
+        }
+    };
+    let folder_name = output::version_folder(&plan.version, opts.final_build);
+    let target = opts.out.join(&folder_name);
+
+    let sources = match source_digests(opts, &loaded) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 1;
+        }
+    };
+    let digest = source_digest(&sources, opts, build_date);
+    if !opts.force && output::manifest_digest(&target).as_deref() == Some(digest.as_str()) {
+        let _ = writeln!(
+            err,
+            "{} is up to date (inputs, templates and nap version unchanged); use --force to rebuild",
+            target.display()
+        );
+        return 0;
+    }
+
+    let progress = world.progress();
+    progress.step("composing the documents");
+    let composed = match compose(
+        plan,
+        &ComposeOptions {
+            templates: opts.templates.clone(),
+            final_build: opts.final_build,
+            build_date,
+        },
+    ) {
+        Ok(c) => c,
+        Err(diags) => {
+            for d in &diags {
+                let _ = writeln!(err, "{d}");
+            }
+            let _ = writeln!(
+                err,
+                "error: nothing was written: the templates could not be merged"
+            );
+            return 1;
+        }
+    };
+
+    progress.step("writing DOCX and PDF");
+    let model = ModelFile {
+        nap_version: env!("CARGO_PKG_VERSION").to_string(),
+        build_date,
+        final_build: opts.final_build,
+        plan: plan.clone(),
+    };
+    let files = match render_all(&composed, &model, opts) {
+        Ok(f) => f,
+        Err(msg) => {
+            let _ = writeln!(err, "error: {msg}\nerror: nothing was written");
+            return 1;
+        }
+    };
+    let manifest = Manifest {
+        nap_version: model.nap_version.clone(),
+        build_date,
+        final_build: opts.final_build,
+        source_digest: digest,
+        inputs: sources.inputs,
+        templates: sources.templates,
+        outputs: files
+            .iter()
+            .map(|f| FileDigest {
+                path: f.name.to_string(),
+                sha256: sha256_hex(&f.bytes),
+            })
+            .collect(),
+    };
+    let mut all = files;
+    all.push(OutFile {
+        name: "manifest.json",
+        bytes: to_json(&manifest),
+    });
+
+    progress.step("saving");
+    match output::write_folder(&opts.out, &folder_name, &all) {
+        Ok(()) => {
+            progress.done();
+            let _ = writeln!(
+                err,
+                "wrote {} ({} files) in {:.2} s",
+                target.display(),
+                all.len(),
+                started.elapsed().as_secs_f64()
+            );
+            0
+        }
+        Err(OutputError { path, source }) => {
+            progress.done();
+            let _ = writeln!(
+                err,
+                "error: cannot write {}: {source}\nerror: nothing was written; the previous output (if any) is unchanged",
+                path.display()
+            );
+            1
+        }
+    }
+}
+
+/// Renders every output file in memory, documents and formats in parallel.
+/// The order of the returned files is fixed (it is the manifest's order).
+pub fn render_all(
+    composed: &Composed,
+    model: &ModelFile,
+    opts: &BuildOptions,
+) -> Result<Vec<OutFile>, String> {
+    let pdf_opts = nap_pdf::PdfOptions {
+        pdfa: opts.final_build,
+    };
+    let ((plan_docx, plan_pdf), (report_docx, report_pdf)) = rayon::join(
+        || {
+            rayon::join(
+                || nap_docx::docx(&composed.plan),
+                || nap_pdf::pdf(&composed.plan, &pdf_opts),
+            )
+        },
+        || {
+            rayon::join(
+                || nap_docx::docx(&composed.report),
+                || nap_pdf::pdf(&composed.report, &pdf_opts),
+            )
+        },
+    );
+    let plan_pdf =
+        plan_pdf.map_err(|e| format!("the action plan's PDF could not be written: {e}"))?;
+    let report_pdf =
+        report_pdf.map_err(|e| format!("the process report's PDF could not be written: {e}"))?;
+    let mut files = vec![
+        OutFile {
+            name: PLAN_DOCX,
+            bytes: plan_docx,
+        },
+        OutFile {
+            name: PLAN_PDF,
+            bytes: plan_pdf,
+        },
+        OutFile {
+            name: REPORT_DOCX,
+            bytes: report_docx,
+        },
+        OutFile {
+            name: REPORT_PDF,
+            bytes: report_pdf,
+        },
+        OutFile {
+            name: "model.json",
+            bytes: to_json(model),
+        },
+    ];
+    if opts.emit_markdown {
+        files.push(OutFile {
+            name: PLAN_MD,
+            bytes: composed.plan_markdown.clone().into_bytes(),
+        });
+        files.push(OutFile {
+            name: REPORT_MD,
+            bytes: composed.report_markdown.clone().into_bytes(),
+        });
+    }
+    Ok(files)
+}
+
+struct Sources {
+    inputs: Vec<FileDigest>,
+    templates: Vec<FileDigest>,
+}
+
+fn source_digests(opts: &BuildOptions, loaded: &Loaded) -> Result<Sources, String> {
+    let digest_all = |root: &Path, rels: &[PathBuf]| -> Result<Vec<FileDigest>, String> {
+        rels.iter()
+            .map(|rel| {
+                let bytes = std::fs::read(root.join(rel))
+                    .map_err(|e| format!("cannot read {}: {e}", root.join(rel).display()))?;
+                Ok(FileDigest {
+                    path: slash_path(rel),
+                    sha256: sha256_hex(&bytes),
+                })
+            })
+            .collect()
+    };
+    let templates = output::list_files(&opts.templates).map_err(|e| {
+        format!(
+            "cannot read the templates folder {}: {e}",
+            opts.templates.display()
+        )
+    })?;
+    Ok(Sources {
+        inputs: digest_all(&opts.inputs, &loaded.files)?,
+        templates: digest_all(&opts.templates, &templates)?,
+    })
+}
+
+fn source_digest(s: &Sources, opts: &BuildOptions, build_date: Date) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(if opts.final_build { "final" } else { "draft" });
+    h.update(if opts.emit_markdown { "md" } else { "" });
+    h.update(build_date.iso());
+    for (kind, list) in [("in", &s.inputs), ("tpl", &s.templates)] {
+        for f in list {
+            h.update(format!("{kind}\0{}\0{}\n", f.path, f.sha256));
+        }
+    }
+    hex(&h.finalize())
+}
+
+pub fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(v).expect("the model serializes");
+    bytes.push(b'\n');
+    bytes
+}

@@ -1,0 +1,304 @@
+//! `nap build` end to end on the bundled sample: every file, read back by the
+//! real readers, compared with golden text; reproducibility; output safety.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const FILES: [&str; 6] = [
+    "manifest.json",
+    "model.json",
+    "plani-i-veprimit.docx",
+    "plani-i-veprimit.pdf",
+    "raporti-i-procesit.docx",
+    "raporti-i-procesit.pdf",
+];
+
+/// Names of people in the sample's comments who did not consent to be named
+/// (consent "jo" or empty). They must appear in no output.
+const NOT_CONSENTING: [&str; 10] = [
+    "Elona Kola",
+    "Marjana Leka",
+    "Blerina Dervishi",
+    "Klodiana Muça",
+    "Shpresa Hysa",
+    "Rovena Kapllani",
+    "Sokol Bregu",
+    "Teuta Marku",
+    "Fatos Hasani",
+    "Luan Berisha",
+];
+
+/// One draft build of the sample, shared by the tests that only read it.
+fn sample_draft() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = std::env::temp_dir().join(format!("nap-build-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        build(&repo().join("inputs"), &out, &["--emit", "markdown"]);
+        out.join("1.0-draft")
+    })
+}
+
+/// The text LibreOffice reads from each DOCX, shared.
+fn docx_texts() -> &'static [(String, String)] {
+    static T: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    T.get_or_init(|| {
+        ["plani-i-veprimit", "raporti-i-procesit"]
+            .iter()
+            .map(|d| {
+                (
+                    d.to_string(),
+                    docx_text(&sample_draft().join(format!("{d}.docx"))),
+                )
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn a_draft_build_writes_every_file_of_the_contract() {
+    let dir = sample_draft();
+    let names: Vec<String> = snapshot(dir).into_iter().map(|(n, _)| n).collect();
+    let mut expected: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    expected.extend([
+        "plani-i-veprimit.md".to_string(),
+        "raporti-i-procesit.md".to_string(),
+    ]);
+    expected.sort();
+    assert_eq!(names, expected);
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["build_date"], "2020-12-15");
+    assert_eq!(manifest["final_build"], false);
+    let outputs = manifest["outputs"].as_array().unwrap();
+    for o in outputs {
+        let bytes = std::fs::read(dir.join(o["path"].as_str().unwrap())).unwrap();
+        assert_eq!(o["sha256"].as_str().unwrap().len(), 64);
+        assert_eq!(
+            o["sha256"].as_str().unwrap(),
+            sha256(&bytes),
+            "{}",
+            o["path"]
+        );
+    }
+    let inputs: Vec<&str> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        inputs.contains(&"plan.json") && inputs.contains(&"areas/antikorrupsioni/commitments.json"),
+        "{inputs:?}"
+    );
+    assert!(
+        inputs.iter().any(|p| p.starts_with("comments/")),
+        "{inputs:?}"
+    );
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    nap::build::sha256_hex(bytes)
+}
+
+#[test]
+fn the_docx_files_match_their_golden_text() {
+    if !have("soffice") {
+        return;
+    }
+    for (name, text) in docx_texts() {
+        assert!(
+            text.contains("Plani Kombëtar i Veprimit") || text.contains("Procesi"),
+            "{name}: {text:.300}"
+        );
+        assert_golden(&format!("{name}.docx.txt"), text);
+    }
+}
+
+#[test]
+fn the_pdf_files_pass_qpdf_and_match_their_golden_text() {
+    if !have("pdftotext") || !have("qpdf") {
+        return;
+    }
+    for name in ["plani-i-veprimit", "raporti-i-procesit"] {
+        let pdf = sample_draft().join(format!("{name}.pdf"));
+        qpdf_check(&pdf);
+        let text = pdf_text(&pdf);
+        assert!(
+            text.contains("ë") && text.contains("ç"),
+            "{name}: diacritics extract as text"
+        );
+        assert_golden(&format!("{name}.pdf.txt"), &text);
+    }
+}
+
+#[test]
+fn no_one_who_did_not_consent_is_named_in_any_output() {
+    let dir = sample_draft();
+    let mut texts: Vec<(String, String)> = vec![];
+    for f in [
+        "model.json",
+        "manifest.json",
+        "plani-i-veprimit.md",
+        "raporti-i-procesit.md",
+    ] {
+        texts.push((f.into(), std::fs::read_to_string(dir.join(f)).unwrap()));
+    }
+    if have("pdftotext") {
+        for f in ["plani-i-veprimit.pdf", "raporti-i-procesit.pdf"] {
+            texts.push((f.into(), pdf_text(&dir.join(f))));
+        }
+    }
+    if have("soffice") {
+        for (name, t) in docx_texts() {
+            texts.push((format!("{name}.docx"), t.clone()));
+        }
+    }
+    for (file, text) in &texts {
+        for name in NOT_CONSENTING {
+            assert!(
+                !text.contains(name),
+                "{file} names {name}, who did not consent"
+            );
+        }
+    }
+    // People who consented are named: the test would notice names vanishing altogether.
+    let md = std::fs::read_to_string(dir.join("plani-i-veprimit.md")).unwrap();
+    assert!(
+        md.contains("Arben Hoxha"),
+        "a consenting commenter is named in the annex"
+    );
+}
+
+#[test]
+fn the_same_inputs_give_byte_identical_files_whatever_the_thread_count() {
+    let first = snapshot(sample_draft());
+    let out = tempfile::tempdir().unwrap();
+    let o = run(nap()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["build", "--emit", "markdown", "--out"])
+        .arg(out.path()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = snapshot(&out.path().join("1.0-draft"));
+    assert_eq!(first.len(), second.len());
+    for ((n1, b1), (n2, b2)) in first.iter().zip(&second) {
+        assert_eq!(n1, n2);
+        assert!(
+            b1 == b2,
+            "{n1} differs between two builds of the same inputs"
+        );
+    }
+}
+
+#[test]
+fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("inputs");
+    copy_tree(&repo().join("inputs"), &inputs);
+    let out = tmp.path().join("output");
+    build(&inputs, &out, &[]);
+    let before = snapshot(&out.join("1.0-draft"));
+
+    // A commitment ending before it starts: an input error.
+    let path = inputs.join("areas/antikorrupsioni/commitments.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = text.replacen("\"end\": \"2022-06\"", "\"end\": \"2019-06\"", 1);
+    assert_ne!(text, broken, "the fixture edit applies");
+    std::fs::write(&path, broken).unwrap();
+    let o = run(nap()
+        .args(["build", "--inputs"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("areas/antikorrupsioni/commitments.json"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        snapshot(&out.join("1.0-draft")),
+        before,
+        "the previous output is unchanged"
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "1.0-draft" || n.ends_with(".lock")),
+        "nothing else written: {names:?}"
+    );
+}
+
+#[test]
+fn an_up_to_date_build_is_skipped_unless_forced() {
+    let out = tempfile::tempdir().unwrap();
+    build(&repo().join("inputs"), out.path(), &[]);
+    let o = build(&repo().join("inputs"), out.path(), &[]);
+    assert!(stderr(&o).contains("up to date"), "{}", stderr(&o));
+    let o = build(&repo().join("inputs"), out.path(), &["--force"]);
+    assert!(stderr(&o).contains("wrote"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_final_build_has_no_draft_marking_and_its_own_folder() {
+    let out = tempfile::tempdir().unwrap();
+    build(&repo().join("inputs"), out.path(), &["--final"]);
+    let dir = out.path().join("1.0-final");
+    for f in FILES {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    assert!(
+        !out.path().join("1.0-draft").exists(),
+        "a build never touches another version's folder"
+    );
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("model.json")).unwrap()).unwrap();
+    assert_eq!(model["final_build"], true);
+    if have("pdftotext") {
+        let text = pdf_text(&dir.join("plani-i-veprimit.pdf"));
+        assert!(
+            !text.contains("DRAFT"),
+            "the final plan carries no DRAFT marking"
+        );
+        assert!(
+            text.contains("GMIP"),
+            "the final plan has the GMIP approval page"
+        );
+    }
+}
+
+#[test]
+fn source_date_epoch_sets_the_build_date() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(nap()
+        .env("SOURCE_DATE_EPOCH", "1606780800")
+        .args(["build", "--out"])
+        .arg(out.path()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("1.0-draft/model.json")).unwrap())
+            .unwrap();
+    assert_eq!(model["build_date"], "2020-12-01");
+    let o = run(nap()
+        .env("SOURCE_DATE_EPOCH", "soon")
+        .args(["build", "--out"])
+        .arg(out.path()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("SOURCE_DATE_EPOCH"), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = run(nap().args(["build", "--no-such-flag"]));
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(nap().args(["build", "--emit", "html"]));
+    assert_eq!(o.status.code(), Some(2));
+}
