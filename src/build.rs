@@ -135,6 +135,10 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
         }
     };
 
+    for w in &composed.warnings {
+        let _ = writeln!(err, "{w}");
+    }
+
     progress.step("writing DOCX and PDF");
     let model = ModelFile {
         nap_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -1,0 +1,779 @@
+//! CommonMark (with GFM tables and heading attributes) → document blocks.
+//!
+//! Everything Markdown can say maps to the model; nothing is passed through:
+//! raw HTML is printed as text, images print their alt text, links to
+//! anything but http(s), mailto or `#anchors` print their text and are
+//! reported. Nesting deeper than [`MAX_DEPTH`] containers is flattened, so
+//! hostile input cannot exhaust the stack of any later stage.
+
+use nap_doc::{Align, Block, Cell, Inline, List, ParaStyle, Row, Span, SpanStyle, Table};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+
+/// Containers (quotes, lists, list items) kept nested; deeper ones are flattened.
+pub const MAX_DEPTH: usize = 64;
+
+pub fn options() -> Options {
+    // Footnotes are parsed so that their text is kept (as "[1]" markers and
+    // "[1] …" paragraphs) instead of vanishing as link definitions.
+    Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES
+}
+
+/// A link or image that was not followed: its target.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Refused {
+    pub target: String,
+    pub image: bool,
+}
+
+/// State shared by every Markdown chunk of one document.
+#[derive(Debug, Default)]
+pub struct Ctx {
+    ids: HashSet<String>,
+    /// The next suffix to try per base, so many equal headings stay linear.
+    next_suffix: HashMap<String, usize>,
+    /// Headings are unnumbered until the table of contents (title page).
+    pub front_matter: bool,
+    pub refused: Vec<Refused>,
+}
+
+impl Ctx {
+    /// `base` (or "seksion" if it is empty) made unique in this document.
+    pub fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "seksion" } else { base };
+        if self.ids.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let n = self.next_suffix.entry(base.to_string()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
+/// A heading id from its text: lower case, ë→e and ç→c, other runs of
+/// non-alphanumerics → '-'.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    let mut dash = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'ë' => 'e',
+            'ç' => 'c',
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            if dash && !s.is_empty() {
+                s.push('-');
+            }
+            dash = false;
+            s.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    s.chars()
+        .take(64)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
+/// How the blocks of a chunk are made.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    /// Style and alignment of paragraphs.
+    pub style: ParaStyle,
+    pub align: Align,
+    /// Headings become document headings only at the top level; inside a
+    /// table cell they become bold paragraphs.
+    pub top_level: bool,
+}
+
+impl Default for Mode {
+    fn default() -> Mode {
+        Mode {
+            style: ParaStyle::Normal,
+            align: Align::Left,
+            top_level: true,
+        }
+    }
+}
+
+enum Frame {
+    Blocks(Vec<Block>),
+    Quote(Vec<Block>),
+    List(List),
+    Item(Vec<Block>),
+    Table {
+        columns: usize,
+        header_rows: usize,
+        rows: Vec<Row>,
+    },
+    Row(Vec<Cell>),
+}
+
+enum Target {
+    Paragraph,
+    Heading {
+        level: usize,
+        id: Option<String>,
+        unnumbered: bool,
+    },
+    Cell,
+    Code(String),
+    Html(String),
+}
+
+struct Conv<'c> {
+    ctx: &'c mut Ctx,
+    mode: Mode,
+    stack: Vec<Frame>,
+    /// For each open quote/list/item: whether it pushed a frame.
+    opened: Vec<bool>,
+    depth: usize,
+    target: Option<Target>,
+    inlines: Vec<Inline>,
+    bold: usize,
+    italic: usize,
+    links: Vec<Option<String>>,
+    image: usize,
+    /// "[label] " to print before the first paragraph of a footnote.
+    footnote: Option<String>,
+}
+
+/// Converts one Markdown chunk.
+pub fn blocks(md: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Block> {
+    let mut c = Conv {
+        ctx,
+        mode,
+        stack: vec![Frame::Blocks(Vec::new())],
+        opened: Vec::new(),
+        depth: 0,
+        target: None,
+        inlines: Vec::new(),
+        bold: 0,
+        italic: 0,
+        links: Vec::new(),
+        image: 0,
+        footnote: None,
+    };
+    for event in Parser::new_ext(md, options()) {
+        c.event(event);
+    }
+    c.finish_target();
+    match c.stack.pop() {
+        Some(Frame::Blocks(b)) if c.stack.is_empty() => b,
+        _ => unreachable!("parser events are balanced"),
+    }
+}
+
+/// Inline Markdown (a caption, a title) → inlines: paragraphs joined by line breaks.
+pub fn inlines(md: &str, ctx: &mut Ctx) -> Vec<Inline> {
+    let mode = Mode {
+        top_level: false,
+        ..Mode::default()
+    };
+    let mut out = Vec::new();
+    let collect = |b: &Block, out: &mut Vec<Inline>| {
+        if let Block::Paragraph { content, .. } = b {
+            if !out.is_empty() {
+                out.push(Inline::LineBreak);
+            }
+            out.extend(content.iter().cloned());
+        }
+    };
+    for b in blocks(md, ctx, mode) {
+        nap_doc::walk(std::slice::from_ref(&b), &mut |b| collect(b, &mut out));
+    }
+    out
+}
+
+/// Plain text of inline Markdown (meta values, titles): escapes resolved.
+pub fn plain(md: &str) -> String {
+    let mut ctx = Ctx::default();
+    nap_doc::plain_text(&inlines(md, &mut ctx)).replace('\n', " ")
+}
+
+fn allowed(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || (lower.starts_with('#') && lower.len() > 1)
+}
+
+fn level(l: HeadingLevel) -> usize {
+    l as usize
+}
+
+impl Conv<'_> {
+    fn style(&self) -> SpanStyle {
+        SpanStyle {
+            bold: self.bold > 0,
+            italic: self.italic > 0,
+            code: false,
+            link: if self.image > 0 {
+                None
+            } else {
+                self.links.iter().rev().flatten().next().cloned()
+            },
+            revision: None,
+        }
+    }
+
+    fn push_text(&mut self, text: &str, style: SpanStyle) {
+        if let Some(Target::Code(buf) | Target::Html(buf)) = &mut self.target {
+            buf.push_str(text);
+            return;
+        }
+        if self.target.is_none() {
+            // Tight list items hold inline content without a paragraph.
+            self.target = Some(Target::Paragraph);
+        }
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.inlines.push(Inline::LineBreak);
+            }
+            let clean: String = part
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .filter(|c| !c.is_control())
+                .collect();
+            if clean.is_empty() {
+                continue;
+            }
+            match self.inlines.last_mut() {
+                Some(Inline::Text(span)) if span.style == style => span.text.push_str(&clean),
+                _ => self.inlines.push(Inline::Text(Span {
+                    text: clean,
+                    style: style.clone(),
+                })),
+            }
+        }
+    }
+
+    fn blocks_mut(&mut self) -> &mut Vec<Block> {
+        match self.stack.last_mut().expect("root frame") {
+            Frame::Blocks(b) | Frame::Quote(b) | Frame::Item(b) => b,
+            // Stray content directly in a list/table/row (not produced by the
+            // parser) is dropped into a fresh item-less spot: keep it visible.
+            Frame::List(l) => {
+                l.items.push(Vec::new());
+                l.items.last_mut().expect("just pushed")
+            }
+            Frame::Table { .. } | Frame::Row(_) => {
+                unreachable!("tables only hold rows and cells")
+            }
+        }
+    }
+
+    fn paragraph(&self, content: Vec<Inline>) -> Block {
+        Block::Paragraph {
+            style: self.mode.style,
+            align: self.mode.align,
+            content,
+        }
+    }
+
+    fn finish_target(&mut self) {
+        let Some(target) = self.target.take() else {
+            return;
+        };
+        let content = std::mem::take(&mut self.inlines);
+        let block = match target {
+            Target::Paragraph => {
+                if content.is_empty() {
+                    return;
+                }
+                self.paragraph(content)
+            }
+            Target::Heading {
+                level,
+                id,
+                unnumbered,
+            } => {
+                let top = self.mode.top_level && self.stack.len() == 1;
+                if !top || level > 4 {
+                    let bold = content
+                        .into_iter()
+                        .map(|i| match i {
+                            Inline::Text(mut s) => {
+                                s.style.bold = true;
+                                Inline::Text(s)
+                            }
+                            other => other,
+                        })
+                        .collect();
+                    self.paragraph(bold)
+                } else {
+                    let base = id.unwrap_or_else(|| slug(&nap_doc::plain_text(&content)));
+                    Block::Heading {
+                        level: level as u8,
+                        id: self.ctx.unique_id(&base),
+                        numbered: !unnumbered && !self.ctx.front_matter,
+                        content,
+                    }
+                }
+            }
+            Target::Cell => {
+                let blocks = if content.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![self.paragraph(content)]
+                };
+                if let Some(Frame::Row(cells)) = self.stack.last_mut() {
+                    cells.push(Cell { blocks, colspan: 1 });
+                }
+                return;
+            }
+            Target::Code(text) => {
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                Block::Preformatted(
+                    text.split('\n')
+                        .map(|l| {
+                            l.chars()
+                                .map(|c| if c == '\t' { ' ' } else { c })
+                                .filter(|c| !c.is_control())
+                                .collect()
+                        })
+                        .collect(),
+                )
+            }
+            Target::Html(text) => {
+                let text = text.trim_end_matches('\n').to_string();
+                self.target = Some(Target::Paragraph);
+                self.push_text(&text, SpanStyle::default());
+                self.target = None;
+                let content = std::mem::take(&mut self.inlines);
+                self.paragraph(content)
+            }
+        };
+        self.blocks_mut().push(block);
+    }
+
+    /// Opens a quote/list/item frame unless the nesting cap is reached.
+    fn open(&mut self, frame: Frame) {
+        self.finish_target();
+        if self.depth >= MAX_DEPTH {
+            self.opened.push(false);
+            return;
+        }
+        self.depth += 1;
+        self.opened.push(true);
+        self.stack.push(frame);
+    }
+
+    fn close(&mut self) {
+        self.finish_target();
+        if !self.opened.pop().unwrap_or(false) {
+            return;
+        }
+        self.depth -= 1;
+        let frame = self.stack.pop().expect("opened frame");
+        match frame {
+            Frame::Quote(b) => self.blocks_mut().push(Block::Quote(b)),
+            Frame::List(l) => self.blocks_mut().push(Block::List(l)),
+            Frame::Item(b) => match self.stack.last_mut() {
+                Some(Frame::List(l)) => l.items.push(b),
+                // The list itself was flattened: keep the item's blocks.
+                _ => self.blocks_mut().extend(b),
+            },
+            _ => unreachable!("only quotes, lists and items are opened"),
+        }
+    }
+
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                let style = self.style();
+                self.push_text(&t, style);
+            }
+            Event::Code(t) => {
+                let mut style = self.style();
+                style.code = true;
+                self.push_text(&t, style);
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let style = self.style();
+                self.push_text(&t, style);
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                let style = self.style();
+                self.push_text(&t, style);
+            }
+            Event::FootnoteReference(label) => {
+                let style = self.style();
+                self.push_text(&format!("[{label}]"), style);
+            }
+            Event::SoftBreak => {
+                let style = self.style();
+                self.push_text(" ", style);
+            }
+            Event::HardBreak => {
+                if self.target.is_none() {
+                    self.target = Some(Target::Paragraph);
+                }
+                self.inlines.push(Inline::LineBreak);
+            }
+            Event::Rule => {
+                self.finish_target();
+                self.blocks_mut().push(Block::Rule);
+            }
+            Event::TaskListMarker(done) => {
+                let style = self.style();
+                self.push_text(if done { "[x] " } else { "[ ] " }, style);
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            Tag::Paragraph => {
+                self.finish_target();
+                self.target = Some(Target::Paragraph);
+                if let Some(label) = self.footnote.take() {
+                    self.push_text(&label, SpanStyle::default());
+                }
+            }
+            Tag::Heading {
+                level: l,
+                id,
+                classes,
+                ..
+            } => {
+                self.finish_target();
+                self.target = Some(Target::Heading {
+                    level: level(l),
+                    id: id.map(|s| s.to_string()).filter(|s| !s.is_empty()),
+                    unnumbered: classes.iter().any(|c| &**c == "unnumbered"),
+                });
+            }
+            Tag::BlockQuote(_) => self.open(Frame::Quote(Vec::new())),
+            Tag::List(start) => self.open(Frame::List(List {
+                ordered: start.is_some(),
+                start: start.map(|s| s.min(u32::MAX as u64) as u32).unwrap_or(1),
+                items: Vec::new(),
+            })),
+            Tag::Item => self.open(Frame::Item(Vec::new())),
+            Tag::CodeBlock(_) => {
+                self.finish_target();
+                self.target = Some(Target::Code(String::new()));
+            }
+            Tag::HtmlBlock => {
+                self.finish_target();
+                self.target = Some(Target::Html(String::new()));
+            }
+            Tag::Table(aligns) => {
+                self.finish_target();
+                self.stack.push(Frame::Table {
+                    columns: aligns.len(),
+                    header_rows: 0,
+                    rows: Vec::new(),
+                });
+            }
+            Tag::TableHead | Tag::TableRow => self.stack.push(Frame::Row(Vec::new())),
+            Tag::TableCell => {
+                self.target = Some(Target::Cell);
+            }
+            Tag::Emphasis => self.italic += 1,
+            Tag::Strong => self.bold += 1,
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                let url = if link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                if allowed(&url) {
+                    self.links.push(Some(url.trim().to_string()));
+                } else {
+                    self.ctx.refused.push(Refused {
+                        target: url,
+                        image: false,
+                    });
+                    self.links.push(None);
+                }
+            }
+            Tag::Image { dest_url, .. } => {
+                let lower = dest_url.to_ascii_lowercase();
+                if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                    self.ctx.refused.push(Refused {
+                        target: dest_url.to_string(),
+                        image: true,
+                    });
+                }
+                self.image += 1;
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.finish_target();
+                self.footnote = Some(format!("[{label}] "));
+            }
+            Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.finish_target()
+            }
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item => self.close(),
+            TagEnd::TableCell => self.finish_target(),
+            TagEnd::TableHead | TagEnd::TableRow => {
+                let Some(Frame::Row(cells)) = self.stack.pop() else {
+                    unreachable!("row frame")
+                };
+                if let Some(Frame::Table {
+                    header_rows, rows, ..
+                }) = self.stack.last_mut()
+                {
+                    if tag == TagEnd::TableHead {
+                        *header_rows += 1;
+                    }
+                    rows.push(Row { cells });
+                }
+            }
+            TagEnd::Table => {
+                let Some(Frame::Table {
+                    columns,
+                    header_rows,
+                    mut rows,
+                }) = self.stack.pop()
+                else {
+                    unreachable!("table frame")
+                };
+                for row in &mut rows {
+                    while row.cells.len() < columns {
+                        row.cells.push(Cell {
+                            blocks: Vec::new(),
+                            colspan: 1,
+                        });
+                    }
+                    row.cells.truncate(columns);
+                }
+                if columns > 0 && !rows.is_empty() {
+                    self.blocks_mut().push(Block::Table(Table {
+                        columns: vec![None; columns],
+                        header_rows,
+                        rows,
+                        label_column: false,
+                    }));
+                }
+            }
+            TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
+            TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
+            TagEnd::Link => {
+                self.links.pop();
+            }
+            TagEnd::Image => self.image = self.image.saturating_sub(1),
+            TagEnd::FootnoteDefinition => {
+                self.finish_target();
+                self.footnote = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nap_doc::plain_text;
+
+    fn conv(md: &str) -> (Vec<Block>, Ctx) {
+        let mut ctx = Ctx::default();
+        let b = blocks(md, &mut ctx, Mode::default());
+        (b, ctx)
+    }
+
+    fn para_text(b: &Block) -> String {
+        match b {
+            Block::Paragraph { content, .. } => plain_text(content),
+            other => panic!("not a paragraph: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn inline_styles_links_and_breaks() {
+        let (b, ctx) =
+            conv("Një *pjerrët* **i trashë** `kod` [OGP](https://ogp.gov.al) rresht  \ni ri");
+        let Block::Paragraph { content, .. } = &b[0] else {
+            panic!()
+        };
+        let find = |t: &str| {
+            content
+                .iter()
+                .find_map(|i| match i {
+                    Inline::Text(s) if s.text == t => Some(s.style.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{t} in {content:?}"))
+        };
+        assert!(find("pjerrët").italic);
+        assert!(find("i trashë").bold);
+        assert!(find("kod").code);
+        assert_eq!(find("OGP").link.as_deref(), Some("https://ogp.gov.al"));
+        assert!(content.contains(&Inline::LineBreak));
+        assert_eq!(
+            plain_text(content),
+            "Një pjerrët i trashë kod OGP rresht\ni ri"
+        );
+        assert!(ctx.refused.is_empty());
+    }
+
+    #[test]
+    fn local_links_and_images_are_text_and_reported() {
+        let (b, ctx) = conv("[raport](../sekret.docx) ![harta](file:///etc/passwd) [x](javascript:alert(1)) <a@b.al> [s](#hyrje)");
+        let Block::Paragraph { content, .. } = &b[0] else {
+            panic!()
+        };
+        assert_eq!(plain_text(content), "raport harta x a@b.al s");
+        let links: Vec<_> = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Text(s) => s.style.link.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            links,
+            vec!["mailto:a@b.al".to_string(), "#hyrje".to_string()]
+        );
+        let targets: Vec<_> = ctx.refused.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            vec![
+                "../sekret.docx",
+                "file:///etc/passwd",
+                "javascript:alert(1)"
+            ]
+        );
+    }
+
+    #[test]
+    fn html_is_literal_text() {
+        let (b, _) = conv("a <b>x</b>\n\n<script>alert(1)</script>\n");
+        assert_eq!(para_text(&b[0]), "a <b>x</b>");
+        assert_eq!(para_text(&b[1]), "<script>alert(1)</script>");
+    }
+
+    #[test]
+    fn blocks_lists_quotes_code_tables_rules() {
+        let md = "# Hyrje\n\n1. një\n2. dy\n   - nën\n\n> cituar\n\n```\nkod 1\n  kod 2\n```\n\n---\n\n| A | B |\n|---|---|\n| 1 | 2 |\n| 3 |\n";
+        let (b, _) = conv(md);
+        assert!(
+            matches!(&b[0], Block::Heading { level: 1, id, numbered: true, .. } if id == "hyrje")
+        );
+        let Block::List(l) = &b[1] else {
+            panic!("{:?}", b[1])
+        };
+        assert!(l.ordered && l.start == 1 && l.items.len() == 2);
+        assert!(matches!(&l.items[1][1], Block::List(inner) if !inner.ordered));
+        assert!(matches!(&b[2], Block::Quote(q) if para_text(&q[0]) == "cituar"));
+        assert_eq!(
+            b[3],
+            Block::Preformatted(vec!["kod 1".into(), "  kod 2".into()])
+        );
+        assert_eq!(b[4], Block::Rule);
+        let Block::Table(t) = &b[5] else { panic!() };
+        assert_eq!((t.columns.len(), t.header_rows, t.rows.len()), (2, 1, 3));
+        assert!(t.rows.iter().all(|r| r.cells.len() == 2));
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_attributes_win() {
+        let (b, _) = conv(
+            "# Hyrje\n\n# Hyrje\n\n## Çështje të hapura {#ceshtje .unnumbered}\n\n##### thellë",
+        );
+        let ids: Vec<_> = b
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { id, numbered, .. } => Some((id.clone(), *numbered)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("hyrje".into(), true),
+                ("hyrje-2".into(), true),
+                ("ceshtje".into(), false)
+            ]
+        );
+        assert_eq!(para_text(&b[3]), "thellë");
+        assert_eq!(
+            slug("Konteksti i qeverisjes së hapur në Shqipëri"),
+            "konteksti-i-qeverisjes-se-hapur-ne-shqiperi"
+        );
+    }
+
+    #[test]
+    fn headings_inside_cells_are_bold_paragraphs() {
+        let mut ctx = Ctx::default();
+        let b = blocks(
+            "## Problemi\n\ntekst",
+            &mut ctx,
+            Mode {
+                top_level: false,
+                ..Mode::default()
+            },
+        );
+        let Block::Paragraph { content, .. } = &b[0] else {
+            panic!()
+        };
+        assert!(matches!(&content[0], Inline::Text(s) if s.style.bold && s.text == "Problemi"));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_overflowed() {
+        let quotes = format!("{}fund", "> ".repeat(2000));
+        let (b, _) = conv(&quotes);
+        let mut depth = 0;
+        let mut cur = &b;
+        while let Some(Block::Quote(inner)) = cur.first() {
+            depth += 1;
+            cur = inner;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        assert_eq!(para_text(&cur[0]), "fund");
+
+        let lists = format!("{}fund", "- ".repeat(2000));
+        let (b, _) = conv(&lists);
+        let mut text = String::new();
+        nap_doc::walk(&b, &mut |b| {
+            if let Block::Paragraph { content, .. } = b {
+                text.push_str(&plain_text(content));
+            }
+        });
+        assert_eq!(text, "fund");
+    }
+
+    #[test]
+    fn footnotes_and_strikethrough_stay_text() {
+        let (b, _) = conv("Shiko[^1] ~~jo~~\n\n[^1]: shënim");
+        assert_eq!(para_text(&b[0]), "Shiko[1] ~~jo~~");
+        assert_eq!(para_text(&b[1]), "[1] shënim");
+    }
+
+    #[test]
+    fn escaped_values_read_as_written() {
+        let raw = "*Arta* [x](file:a) <b> # {#id} 2020. _y_ | z ::: w";
+        assert_eq!(plain(&crate::escape::text(raw)), raw);
+    }
+}

@@ -1,0 +1,503 @@
+//! The template stage: loading `templates/` at run time, the Handlebars
+//! helpers, and merging view data into Markdown with directives.
+
+use crate::escape::{self, MARK};
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
+};
+use nap_model::Diagnostic;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The templates folder as read: file sources by path relative to the folder.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// Shown in diagnostics before a relative path (e.g. "templates").
+    pub root: String,
+    /// `plani-i-veprimit.md.hbs`, `partials/komenti.md.hbs`, … → source.
+    pub sources: BTreeMap<String, String>,
+    /// `data/*.json` → parsed value.
+    pub data: BTreeMap<String, Value>,
+}
+
+pub const PLAN_TEMPLATE: &str = "plani-i-veprimit.md.hbs";
+pub const REPORT_TEMPLATE: &str = "raporti-i-procesit.md.hbs";
+const EXT: &str = ".md.hbs";
+
+impl Templates {
+    pub fn display(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.root.trim_end_matches('/'))
+    }
+
+    /// Reads the main templates, `partials/*.md.hbs` and `data/*.json`.
+    pub fn load(dir: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let root = dir.display().to_string();
+        let mut t = Templates {
+            root,
+            sources: BTreeMap::new(),
+            data: BTreeMap::new(),
+        };
+        let mut errors = Vec::new();
+        let read = |rel: &str, errors: &mut Vec<Diagnostic>| -> Option<String> {
+            match std::fs::read(dir.join(rel)) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(s) => Some(s.replace("\r\n", "\n")),
+                    Err(e) => {
+                        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count();
+                        errors.push(
+                            Diagnostic::error(
+                                format!("{}/{rel}", dir.display()),
+                                "not valid UTF-8",
+                            )
+                            .at(line, None)
+                            .hint("save the template as UTF-8"),
+                        );
+                        None
+                    }
+                },
+                Err(e) => {
+                    errors.push(Diagnostic::error(
+                        format!("{}/{rel}", dir.display()),
+                        format!("cannot read the template: {e}"),
+                    ));
+                    None
+                }
+            }
+        };
+        for main in [PLAN_TEMPLATE, REPORT_TEMPLATE] {
+            if let Some(s) = read(main, &mut errors) {
+                t.sources.insert(main.to_string(), s);
+            }
+        }
+        for (sub, ext) in [("partials", EXT), ("data", ".json")] {
+            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+                continue;
+            };
+            let mut names: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.ends_with(ext))
+                .collect();
+            names.sort();
+            for name in names {
+                let rel = format!("{sub}/{name}");
+                let Some(s) = read(&rel, &mut errors) else {
+                    continue;
+                };
+                if sub == "partials" {
+                    t.sources.insert(rel, s);
+                } else {
+                    match serde_json::from_str(&s) {
+                        Ok(v) => {
+                            t.data.insert(name.trim_end_matches(".json").to_string(), v);
+                        }
+                        Err(e) => errors.push(
+                            Diagnostic::error(t.display(&rel), format!("not valid JSON: {e}"))
+                                .at(e.line(), Some(e.column())),
+                        ),
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(t)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The partial name of `partials/<name>.md.hbs`.
+fn partial_name(rel: &str) -> Option<&str> {
+    rel.strip_prefix("partials/")?.strip_suffix(EXT)
+}
+
+/// Appends a source marker to every directive line of a template, so the
+/// directive parser can name the template line of a bad directive. Lines
+/// whose `{{` is not closed on the same line are left alone.
+pub fn mark_directives(rel: &str, src: &str) -> String {
+    let mut out = String::with_capacity(src.len() + 256);
+    for (i, line) in src.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+        if line.starts_with(":::") && line.matches("{{").count() == line.matches("}}").count() {
+            out.push(MARK);
+            out.push_str(&format!("{rel}:{}", i + 1));
+            out.push(MARK);
+        }
+    }
+    out
+}
+
+/// Figure numbers in order of first mention, per document.
+#[derive(Debug, Default, Clone)]
+pub struct FigureNumbers(Arc<Mutex<Vec<String>>>);
+
+impl FigureNumbers {
+    pub fn number(&self, name: &str) -> usize {
+        let mut names = self.0.lock().expect("not poisoned");
+        match names.iter().position(|n| n == name) {
+            Some(i) => i + 1,
+            None => {
+                names.push(name.to_string());
+                names.len()
+            }
+        }
+    }
+}
+
+fn value_param<'a>(h: &'a Helper, i: usize, name: &str) -> Result<&'a Value, RenderError> {
+    let p = h
+        .param(i)
+        .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("text", i))?;
+    if p.is_value_missing() {
+        return Err(RenderErrorReason::Other(format!(
+            "`{{{{{name} {}}}}}`: there is no such field",
+            p.relative_path().map(String::as_str).unwrap_or("?")
+        ))
+        .into());
+    }
+    Ok(p.value())
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `{{text value}}`: a plain value, escaped for Markdown.
+fn text_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = value_param(h, 0, "text")?;
+    out.write(&escape::text(&as_text(v)))?;
+    Ok(())
+}
+
+/// `{{md value [level=N] [indent=N]}}`: a Markdown field, defused, its
+/// highest heading moved to level N (the rest below it), lines after the
+/// first indented by N.
+fn md_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = value_param(h, 0, "md")?;
+    let num = |key: &str| -> Result<usize, RenderError> {
+        match h.hash_get(key) {
+            None => Ok(0),
+            Some(p) => p.value().as_u64().map(|n| n as usize).ok_or_else(|| {
+                RenderErrorReason::Other(format!("`md … {key}=N`: N must be a whole number")).into()
+            }),
+        }
+    };
+    let level = num("level")?;
+    let indent = num("indent")?;
+    let mut s = escape::seal(&escape::defuse(as_text(v).trim_end()));
+    if level > 0 {
+        s = escape::relevel_headings(&s, level);
+    }
+    out.write(&escape::indent_rest(&s, indent))?;
+    Ok(())
+}
+
+/// `{{join list ", "}}`: plain values joined, each escaped.
+fn join_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = value_param(h, 0, "join")?;
+    let sep = h
+        .param(1)
+        .map(|p| as_text(p.value()))
+        .unwrap_or_else(|| ", ".into());
+    let items: Vec<String> = match v {
+        Value::Array(a) => a
+            .iter()
+            .map(|x| match x {
+                Value::Object(o) => o.get("name").map(as_text).unwrap_or_default(),
+                other => as_text(other),
+            })
+            .filter(|s| !s.is_empty())
+            .map(|s| escape::text(&s))
+            .collect(),
+        Value::Null => Vec::new(),
+        other => vec![escape::text(&as_text(other))],
+    };
+    out.write(&items.join(&escape::text(&sep)))?;
+    Ok(())
+}
+
+/// `{{capitalize value}}`: first letter upper case ("gusht 2020" → "Gusht 2020").
+fn capitalize_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let s = as_text(value_param(h, 0, "capitalize")?);
+    let mut chars = s.chars();
+    let cap: String = match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    out.write(&escape::text(&cap))?;
+    Ok(())
+}
+
+/// `{{upper value}}`.
+fn upper_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let s = as_text(value_param(h, 0, "upper")?);
+    out.write(&escape::text(&s.to_uppercase()))?;
+    Ok(())
+}
+
+struct FigureNumberHelper(FigureNumbers);
+
+impl HelperDef for FigureNumberHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let name = as_text(value_param(h, 0, "figure_number")?);
+        if !crate::directive::FIGURES.contains(&name.as_str()) {
+            return Err(RenderErrorReason::Other(format!(
+                "`figure_number \"{name}\"`: no such figure (one of: {})",
+                crate::directive::FIGURES.join(", ")
+            ))
+            .into());
+        }
+        out.write(&self.0.number(&name).to_string())?;
+        Ok(())
+    }
+}
+
+/// `{{add @index 1}}`: whole-number addition, for numbering from 1.
+fn add_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let a = value_param(h, 0, "add")?.as_i64().unwrap_or(0);
+    let b = h.param(1).and_then(|p| p.value().as_i64()).unwrap_or(0);
+    out.write(&(a + b).to_string())?;
+    Ok(())
+}
+
+fn template_diag(
+    templates: &Templates,
+    name: Option<&String>,
+    rel_of: &BTreeMap<String, String>,
+) -> String {
+    let rel = name
+        .map(|n| rel_of.get(n).cloned().unwrap_or_else(|| n.clone()))
+        .unwrap_or_else(|| "templates".into());
+    templates.display(&rel)
+}
+
+/// Merges one main template with the view. Returns the merged text (with
+/// source markers) and the figure numbers its helpers handed out.
+pub fn render(
+    templates: &Templates,
+    main: &str,
+    view: &Value,
+) -> Result<(String, FigureNumbers), Vec<Diagnostic>> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    // A partial's lines are inserted as written: indenting them would move
+    // directive lines off column 0.
+    hb.set_prevent_indent(true);
+    hb.register_escape_fn(escape::text);
+    hb.register_helper("text", Box::new(text_helper));
+    hb.register_helper("md", Box::new(md_helper));
+    hb.register_helper("join", Box::new(join_helper));
+    hb.register_helper("capitalize", Box::new(capitalize_helper));
+    hb.register_helper("upper", Box::new(upper_helper));
+    hb.register_helper("add", Box::new(add_helper));
+    let numbers = FigureNumbers::default();
+    hb.register_helper(
+        "figure_number",
+        Box::new(FigureNumberHelper(numbers.clone())),
+    );
+
+    let mut rel_of = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (rel, src) in &templates.sources {
+        let name = if rel == main {
+            main
+        } else if let Some(p) = partial_name(rel) {
+            p
+        } else {
+            continue;
+        };
+        rel_of.insert(name.to_string(), rel.clone());
+        let marked = mark_directives(&templates.display(rel), src);
+        let result = if rel == main {
+            hb.register_template_string(name, marked)
+        } else {
+            hb.register_partial(name, marked)
+        };
+        if let Err(e) = result {
+            let mut d = Diagnostic::error(templates.display(rel), e.reason().to_string());
+            if let Some((line, col)) = e.pos() {
+                d = d.at(line, Some(col));
+            }
+            errors.push(d);
+        }
+    }
+    if !rel_of.contains_key(main) {
+        errors.push(Diagnostic::error(
+            templates.display(main),
+            "the template is missing",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match hb.render(main, view) {
+        Ok(text) => Ok((text, numbers)),
+        Err(e) => {
+            let mut d = Diagnostic::error(
+                template_diag(templates, e.template_name.as_ref(), &rel_of),
+                e.reason().to_string(),
+            );
+            if let Some(line) = e.line_no {
+                d = d.at(line, e.column_no);
+            }
+            Err(vec![d])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn templates(main: &str, partials: &[(&str, &str)]) -> Templates {
+        let mut sources = BTreeMap::new();
+        sources.insert(PLAN_TEMPLATE.to_string(), main.to_string());
+        for (n, s) in partials {
+            sources.insert(format!("partials/{n}.md.hbs"), s.to_string());
+        }
+        Templates {
+            root: "templates".into(),
+            sources,
+            data: BTreeMap::new(),
+        }
+    }
+
+    fn merge(main: &str, view: Value) -> String {
+        let (text, _) = render(&templates(main, &[]), PLAN_TEMPLATE, &view).unwrap();
+        crate::directive::strip_markers(&text)
+    }
+
+    #[test]
+    fn values_are_never_templates_nor_directives() {
+        let mut view = json!({"t": "::: pagebreak\n{{plan.title}}", "m": "para\n:::\n::: toc X"});
+        crate::view::defuse_all(&mut view);
+        let out = merge("{{t}}\n{{md m}}\n{{{m}}}\n{{text t}}", view);
+        let lines: Vec<&str> = out.lines().collect();
+        // Plain values: escaped, one line, template syntax printed literally.
+        assert_eq!(lines[0], r" ::: pagebreak \{\{plan.title\}\}");
+        assert_eq!(lines[0], lines[7]);
+        assert_eq!(
+            crate::markdown::plain(lines[0]),
+            "::: pagebreak {{plan.title}}"
+        );
+        // Markdown values (and even raw `{{{…}}}`): directive lines pushed off column 0.
+        assert_eq!(
+            lines[1..7],
+            ["para", " :::", " ::: toc X", "para", " :::", " ::: toc X"]
+        );
+        assert!(out.lines().all(|l| !l.starts_with(":::")));
+    }
+
+    #[test]
+    fn standalone_block_lines_leave_no_blank_lines() {
+        let out = merge(
+            "A\n{{#each xs}}\n- {{this}}\n{{/each}}\nB",
+            json!({"xs": ["x", "y"]}),
+        );
+        assert_eq!(out, "A\n- x\n- y\nB");
+    }
+
+    #[test]
+    fn md_demotes_and_indents() {
+        let out = merge("- {{md v level=3 indent=2}}", json!({"v": "# T\n\npara"}));
+        assert_eq!(out, "- ### T\n\n  para");
+    }
+
+    #[test]
+    fn figure_numbers_follow_first_mention() {
+        let (text, numbers) = render(
+            &templates(
+                "Figura {{figure_number \"comments\"}} dhe {{figure_number \"timeline\"}}; sërish {{figure_number \"comments\"}}",
+                &[],
+            ),
+            PLAN_TEMPLATE,
+            &json!({}),
+        )
+        .unwrap();
+        assert_eq!(text, "Figura 1 dhe 2; sërish 1");
+        assert_eq!(numbers.number("timeline"), 2);
+    }
+
+    #[test]
+    fn errors_name_the_template_file_and_line() {
+        let t = templates(
+            "ok\n{{> komenti}}",
+            &[("komenti", "a\n{{text nuk.ekziston}}")],
+        );
+        let errs = render(&t, PLAN_TEMPLATE, &json!({})).unwrap_err();
+        assert_eq!(errs[0].file, "templates/partials/komenti.md.hbs");
+        assert_eq!(errs[0].line, Some(2));
+        let t = templates("a\n{{#if x}}\nb", &[]);
+        let errs = render(&t, PLAN_TEMPLATE, &json!({})).unwrap_err();
+        assert_eq!(errs[0].file, "templates/plani-i-veprimit.md.hbs");
+        assert!(errs[0].line.is_some());
+    }
+
+    #[test]
+    fn directive_lines_carry_their_template_place() {
+        let t = templates("x\n{{> tabela}}", &[("tabela", "\n::: table\n::: row\n")]);
+        let (text, _) = render(&t, PLAN_TEMPLATE, &json!({})).unwrap();
+        let errs = crate::directive::parse(&text, "plani-i-veprimit").unwrap_err();
+        assert_eq!(errs[0].file, "templates/partials/tabela.md.hbs");
+        assert_eq!(errs[0].line, Some(2));
+    }
+}
