@@ -1,0 +1,124 @@
+//! The Markdown files: situation analyses and the process report's intro.
+
+use crate::ctx::{Ctx, MAX_TEXT_FILE};
+use crate::decode::{decode_utf8, line_col_of_byte};
+use crate::json::Pos;
+use crate::text::{find_marker, normalize};
+use nap_model::Diagnostic;
+use pulldown_cmark::{Event, Parser, Tag};
+
+/// Reads a required Markdown file; `None` when missing or unreadable.
+pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
+    let bytes = match cx.read(file, MAX_TEXT_FILE) {
+        crate::ctx::Read::Bytes(b) => b,
+        crate::ctx::Read::Missing => {
+            cx.push(
+                Diagnostic::error(file, format!("{what} is missing"))
+                    .hint("write it in Markdown, UTF-8; see docs/inputs.md"),
+            );
+            return None;
+        }
+        crate::ctx::Read::Failed => return None,
+    };
+    let raw = match decode_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut d = Diagnostic::error(file, e.message);
+            d.line = e.line;
+            d.hint = e.hint;
+            cx.push(d);
+            return None;
+        }
+    };
+    let text = normalize(&raw);
+    if text.is_empty() {
+        cx.push(Diagnostic::error(file, format!("{what} is empty")));
+        return None;
+    }
+    // Places are found in the text as written, so line numbers match the file.
+    if cx.final_rules {
+        for (n, line) in raw.lines().enumerate() {
+            if let Some((at, m)) = find_marker(line) {
+                let col = line[..at].chars().count() + 1;
+                cx.error_at(
+                    file,
+                    Pos { line: n + 1, col },
+                    "",
+                    format!("the text still holds the marker `{m}`"),
+                )
+                .hint = Some("finish the text before the final submission".into());
+            }
+        }
+    }
+    check_links(cx, file, &raw, Pos { line: 1, col: 1 }, "");
+    Some(text)
+}
+
+/// Whether a link target is a local path or `file:` URL, which documents never follow.
+pub fn is_local_target(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    let web = ["http://", "https://", "mailto:", "tel:", "#"];
+    !web.iter().any(|p| u.starts_with(p)) && !u.is_empty()
+}
+
+/// Warns about images and links that point to local files: they are never
+/// read or embedded. `base` is where `text` starts in its file (for
+/// Markdown files, line 1; for a JSON or CSV field, the field's place, and
+/// then every report is at that place).
+pub fn check_links(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str) {
+    // Cheap test first: most texts hold no link at all.
+    if !(text.contains("](")
+        || text.contains("]:")
+        || text.contains("<file:")
+        || text.contains("<FILE:"))
+    {
+        return;
+    }
+    let whole_file = base == Pos { line: 1, col: 1 } && field.is_empty();
+    for (ev, range) in Parser::new(text).into_offset_iter() {
+        let (kind, url) = match &ev {
+            Event::Start(Tag::Image { dest_url, .. }) => ("an image", dest_url),
+            Event::Start(Tag::Link { dest_url, .. }) => ("a link", dest_url),
+            _ => continue,
+        };
+        if !is_local_target(url) {
+            continue;
+        }
+        let pos = if whole_file {
+            let (line, col) = line_col_of_byte(text.as_bytes(), range.start);
+            Pos { line, col }
+        } else {
+            base
+        };
+        cx.warning_at(file, pos, field, format!("{kind} to the local file `{url}`; local files are never read or embedded, so it is left out"))
+            .hint = Some("link to a web address (https://…) instead".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_targets() {
+        assert!(is_local_target("../../etc/passwd"));
+        assert!(is_local_target("file:///etc/shadow"));
+        assert!(is_local_target("figura.png"));
+        assert!(!is_local_target("https://www.opengovpartnership.org/"));
+        assert!(!is_local_target("mailto:poc@example.al"));
+        assert!(!is_local_target("#seksioni"));
+    }
+
+    #[test]
+    fn local_links_are_reported_at_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cx = Ctx::new(dir.path(), false);
+        let md = "# Hyrje\n\nShih [ligjin](https://qbz.gov.al).\n\n![x](../../etc/passwd) dhe <file:///etc/shadow>\n";
+        check_links(&mut cx, "process/intro.md", md, Pos { line: 1, col: 1 }, "");
+        let places: Vec<_> = cx.diags.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(places, vec![(Some(5), Some(1)), (Some(5), Some(28))]);
+        assert!(cx.diags[0]
+            .message
+            .starts_with("an image to the local file `../../etc/passwd`"));
+    }
+}

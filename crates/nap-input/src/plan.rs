@@ -1,0 +1,517 @@
+//! plan.json: the plan's metadata, its institutions, policy areas and rounds,
+//! and the lookups every other file is resolved against.
+
+use crate::ctx::{suggest, Ctx, Txt, MAX_TEXT_FILE};
+use crate::json::{self, Kind, Pos, Value};
+use crate::text::key;
+use nap_model::{Date, Diagnostic, Institution, Period, Poc, Round};
+use std::collections::HashMap;
+
+pub const FILE: &str = "plan.json";
+
+const PLAN_FIELDS: &[&str] = &[
+    "country",
+    "title",
+    "programme",
+    "period",
+    "language",
+    "version",
+    "round",
+    "rounds",
+    "date",
+    "poc",
+    "institutions",
+    "policy_areas",
+];
+
+/// plan.json as read: every part that could be read, the rest `None`.
+pub struct Head {
+    pub country: Option<String>,
+    pub title: Option<String>,
+    pub programme: Option<String>,
+    pub period: Option<Period>,
+    pub language: String,
+    pub version: String,
+    /// The `round` text as written, resolved once the rounds are known.
+    pub round: Option<Txt>,
+    pub date: Option<Date>,
+    pub poc: Option<Poc>,
+    pub reg: Registry,
+}
+
+/// A policy area of plan.json.
+pub struct AreaHead {
+    pub id: String,
+    pub title: String,
+    pub lfp: Vec<String>,
+    pub pos: Pos,
+    pub field: String,
+}
+
+/// Institutions, areas and rounds with case-insensitive lookups.
+#[derive(Default)]
+pub struct Registry {
+    pub institutions: Vec<Institution>,
+    inst_by_id: HashMap<String, usize>,
+    inst_by_name: HashMap<String, usize>,
+    pub areas: Vec<AreaHead>,
+    area_by_key: HashMap<String, usize>,
+    pub rounds: Vec<Round>,
+    round_by_key: HashMap<String, usize>,
+    /// Whether plan.json listed the rounds (else they come from the comments).
+    pub explicit_rounds: bool,
+}
+
+impl Registry {
+    /// The institution an id, name, short name or alias names (any case).
+    pub fn institution(&self, s: &str) -> Option<&Institution> {
+        let k = key(s);
+        self.inst_by_id
+            .get(&k)
+            .or_else(|| self.inst_by_name.get(&k))
+            .map(|&i| &self.institutions[i])
+    }
+
+    /// The closest institution id or name to an unknown `s`.
+    pub fn suggest_institution(&self, s: &str) -> Option<String> {
+        let names = self
+            .institutions
+            .iter()
+            .flat_map(|i| std::iter::once(i.id.as_str()).chain(std::iter::once(i.name.as_str())));
+        suggest(s, names).map(str::to_string)
+    }
+
+    /// The policy area an id or title names (any case).
+    pub fn area(&self, s: &str) -> Option<&AreaHead> {
+        self.area_by_key.get(&key(s)).map(|&i| &self.areas[i])
+    }
+
+    pub fn suggest_area(&self, s: &str) -> Option<String> {
+        suggest(s, self.areas.iter().map(|a| a.id.as_str())).map(str::to_string)
+    }
+
+    /// The round a label names: by id or title when plan.json lists rounds;
+    /// otherwise labels differing only in case or space are one round, added
+    /// the first time it is seen. `None` for a label unknown to the list.
+    pub fn round(&mut self, label: &str) -> Option<&Round> {
+        let k = key(label);
+        if let Some(&i) = self.round_by_key.get(&k) {
+            return Some(&self.rounds[i]);
+        }
+        if self.explicit_rounds {
+            return None;
+        }
+        self.rounds.push(Round {
+            id: k.clone(),
+            title: label.to_string(),
+        });
+        self.round_by_key.insert(k, self.rounds.len() - 1);
+        self.rounds.last()
+    }
+
+    pub fn round_titles(&self) -> String {
+        self.rounds
+            .iter()
+            .map(|r| r.title.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Reads plan.json; `None` when it is missing or not JSON.
+pub fn read(cx: &mut Ctx) -> Option<Head> {
+    let bytes = match cx.read(FILE, MAX_TEXT_FILE) {
+        crate::ctx::Read::Bytes(b) => b,
+        crate::ctx::Read::Missing => {
+            cx.push(Diagnostic::error(FILE, "plan.json is missing").hint(
+                "every input folder starts with plan.json; see docs/inputs.md for an example",
+            ));
+            return None;
+        }
+        crate::ctx::Read::Failed => return None,
+    };
+    let root = match json::parse(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            cx.push(Diagnostic {
+                line: Some(e.line),
+                column: e.col,
+                hint: e.hint,
+                ..Diagnostic::error(FILE, e.message)
+            });
+            return None;
+        }
+    };
+    let f = FILE;
+    let mut o = cx.obj(f, &root, "", "plan.json")?;
+    let country = cx.text(f, &mut o, "country", true).map(|t| t.s);
+    let title = cx.text(f, &mut o, "title", true).map(|t| t.s);
+    let programme = cx.text(f, &mut o, "programme", false).map(|t| t.s);
+    let period = read_period(cx, &mut o);
+    let language = cx
+        .text(f, &mut o, "language", false)
+        .map_or_else(|| "sq".to_string(), |t| t.s);
+    let version = cx
+        .text(f, &mut o, "version", false)
+        .map_or_else(|| "0.1".to_string(), |t| t.s);
+    let round = cx.text(f, &mut o, "round", false);
+    let date = cx.date(f, &mut o, "date", false).map(|(d, _)| d);
+    let mut reg = Registry::default();
+    read_rounds(cx, &mut o, &mut reg);
+    read_institutions(cx, &mut o, &mut reg);
+    let poc = read_poc(cx, &mut o, &reg);
+    read_areas(cx, &mut o, &mut reg);
+    cx.finish(f, o, PLAN_FIELDS);
+    Some(Head {
+        country,
+        title,
+        programme,
+        period,
+        language,
+        version,
+        round,
+        date,
+        poc,
+        reg,
+    })
+}
+
+fn read_period(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>) -> Option<Period> {
+    let m = cx.required(FILE, o, "period")?;
+    let mut p = cx.obj(FILE, &m.value, "period", "`period`")?;
+    let start = cx.date(FILE, &mut p, "start", true);
+    let end = cx.date(FILE, &mut p, "end", true);
+    cx.finish(FILE, p, &["start", "end"]);
+    let ((start, _), (end, end_pos)) = (start?, end?);
+    if end.last_day() < start.first_day() {
+        cx.error_at(
+            FILE,
+            end_pos,
+            "period.end",
+            format!("the period ends ({end}) before it starts ({start})"),
+        );
+        return None;
+    }
+    Some(Period { start, end })
+}
+
+fn read_rounds(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &mut Registry) {
+    let Some(items) = cx.list(FILE, o, "rounds", false) else {
+        return;
+    };
+    reg.explicit_rounds = true;
+    for (i, v) in items.iter().enumerate() {
+        let path = format!("rounds[{i}]");
+        let Some(mut r) = cx.obj(FILE, v, &path, "a round") else {
+            continue;
+        };
+        let id = cx.text(FILE, &mut r, "id", true);
+        let title = cx.text(FILE, &mut r, "title", true);
+        cx.finish(FILE, r, &["id", "title"]);
+        let (Some(id), Some(title)) = (id, title) else {
+            continue;
+        };
+        let idx = reg.rounds.len();
+        let mut clash = false;
+        for k in [key(&id.s), key(&title.s)] {
+            match reg.round_by_key.get(&k) {
+                Some(&j) if j != idx => clash = true,
+                _ => {
+                    reg.round_by_key.insert(k, idx);
+                }
+            }
+        }
+        if clash {
+            cx.error_at(
+                FILE,
+                id.pos,
+                &format!("{path}.id"),
+                format!(
+                    "round `{}` repeats the id or title of an earlier round",
+                    id.s
+                ),
+            );
+        }
+        reg.rounds.push(Round {
+            id: id.s,
+            title: title.s,
+        });
+    }
+}
+
+fn read_institutions(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &mut Registry) {
+    let Some(items) = cx.list(FILE, o, "institutions", true) else {
+        return;
+    };
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for (i, v) in items.iter().enumerate() {
+        let path = format!("institutions[{i}]");
+        let Some(mut r) = cx.obj(FILE, v, &path, "an institution") else {
+            continue;
+        };
+        let id = cx.text(FILE, &mut r, "id", true);
+        let name = cx.text(FILE, &mut r, "name", true);
+        let short = cx.text(FILE, &mut r, "short", false);
+        let aliases = cx.text_list(FILE, &mut r, "aliases");
+        let lfp = cx.bool(FILE, &mut r, "lfp").unwrap_or(false);
+        cx.finish(FILE, r, &["id", "name", "short", "aliases", "lfp"]);
+        let (Some(id), Some(name)) = (id, name) else {
+            continue;
+        };
+        let k = key(&id.s);
+        if let Some(line) = first_line.get(&k) {
+            cx.error_at(
+                FILE,
+                id.pos,
+                &format!("{path}.id"),
+                format!(
+                    "the institution id `{}` is used twice (first on line {line})",
+                    id.s
+                ),
+            );
+            continue;
+        }
+        first_line.insert(k.clone(), id.pos.line);
+        let idx = reg.institutions.len();
+        reg.inst_by_id.insert(k, idx);
+        let names = std::iter::once(&name)
+            .chain(short.iter())
+            .chain(aliases.iter());
+        for n in names {
+            let nk = key(&n.s);
+            match reg.inst_by_name.get(&nk) {
+                Some(&j) if j != idx => {
+                    let other = reg.institutions[j].id.clone();
+                    cx.warning_at(
+                        FILE,
+                        n.pos,
+                        &path,
+                        format!(
+                            "`{}` also names institution `{other}`; it is matched to `{other}`",
+                            n.s
+                        ),
+                    );
+                }
+                _ => {
+                    reg.inst_by_name.insert(nk, idx);
+                }
+            }
+        }
+        reg.institutions.push(Institution {
+            id: id.s,
+            name: name.s,
+            short: short.map(|t| t.s),
+            aliases: aliases.into_iter().map(|t| t.s).collect(),
+            lfp,
+        });
+    }
+}
+
+fn read_poc(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &Registry) -> Option<Poc> {
+    let m = o.take("poc")?;
+    let mut p = cx.obj(FILE, &m.value, "poc", "`poc`")?;
+    let institution = cx
+        .text(FILE, &mut p, "institution", false)
+        .map(|t| reg.institution(&t.s).map_or(t.s, |i| i.id.clone()));
+    let contact = cx.text(FILE, &mut p, "contact", false).map(|t| t.s);
+    cx.finish(FILE, p, &["institution", "contact"]);
+    Some(Poc {
+        institution,
+        contact,
+    })
+}
+
+fn read_areas(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &mut Registry) {
+    let Some(items) = cx.list(FILE, o, "policy_areas", true) else {
+        return;
+    };
+    if items.is_empty() {
+        cx.error_at(FILE, o.pos, "policy_areas", "the plan has no policy area");
+    }
+    for (i, v) in items.iter().enumerate() {
+        let path = format!("policy_areas[{i}]");
+        let Some(mut r) = cx.obj(FILE, v, &path, "a policy area") else {
+            continue;
+        };
+        let id = cx.text(FILE, &mut r, "id", true);
+        let title = cx.text(FILE, &mut r, "title", true);
+        let lfp = r.take("lfp");
+        let lfp_field = r.field("lfp");
+        let obj_pos = r.pos;
+        cx.finish(FILE, r, &["id", "title", "lfp"]);
+        let lfp_values: Vec<&Value> = match lfp.map(|m| &m.value) {
+            None => {
+                cx.error_at(
+                    FILE,
+                    obj_pos,
+                    &lfp_field,
+                    "the required field `lfp` is missing",
+                );
+                Vec::new()
+            }
+            Some(
+                v @ Value {
+                    kind: Kind::Str(_), ..
+                },
+            ) => vec![v],
+            Some(Value {
+                kind: Kind::Arr(a),
+                pos,
+            }) => {
+                if a.is_empty() {
+                    cx.error_at(FILE, *pos, &lfp_field, "`lfp` names no institution");
+                }
+                a.iter().collect()
+            }
+            Some(v) => {
+                cx.error_at(
+                    FILE,
+                    v.pos,
+                    &lfp_field,
+                    format!(
+                        "`lfp` should be an institution id or a list of them, not {}",
+                        v.type_name()
+                    ),
+                );
+                Vec::new()
+            }
+        };
+        let mut lfp_ids = Vec::new();
+        for (j, v) in lfp_values.into_iter().enumerate() {
+            let field = if matches!(lfp.map(|m| &m.value.kind), Some(Kind::Arr(_))) {
+                format!("{lfp_field}[{j}]")
+            } else {
+                lfp_field.clone()
+            };
+            let Some(t) = cx.text_value(FILE, v, &field, true) else {
+                continue;
+            };
+            match reg.institution(&t.s) {
+                Some(inst) if inst.lfp => lfp_ids.push(inst.id.clone()),
+                Some(inst) => {
+                    let id = inst.id.clone();
+                    cx.error_at(FILE, t.pos, &field, format!("`{}` is not a Lead Focal Point: institution `{id}` does not have `lfp: true`", t.s))
+                        .hint = Some(format!("add \"lfp\": true to institution `{id}` or name another institution"));
+                }
+                None => {
+                    let hint = reg.suggest_institution(&t.s);
+                    let d = cx.error_at(
+                        FILE,
+                        t.pos,
+                        &field,
+                        format!("unknown institution `{}`", t.s),
+                    );
+                    d.hint = Some(match hint {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "every institution must be listed in `institutions`".into(),
+                    });
+                }
+            }
+        }
+        let (Some(id), Some(title)) = (id, title) else {
+            continue;
+        };
+        let k = key(&id.s);
+        if let Some(&j) = reg.area_by_key.get(&k) {
+            let line = reg.areas[j].pos.line;
+            cx.error_at(
+                FILE,
+                id.pos,
+                &format!("{path}.id"),
+                format!(
+                    "the policy area id `{}` is used twice (first on line {line})",
+                    id.s
+                ),
+            );
+            continue;
+        }
+        let idx = reg.areas.len();
+        reg.area_by_key.insert(k, idx);
+        reg.area_by_key.entry(key(&title.s)).or_insert(idx);
+        reg.areas.push(AreaHead {
+            id: id.s,
+            title: title.s,
+            lfp: lfp_ids,
+            pos: id.pos,
+            field: format!("{path}.id"),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(plan: &str) -> (Head, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), plan).unwrap();
+        let mut cx = Ctx::new(dir.path(), false);
+        let h = read(&mut cx).expect("plan.json read");
+        (h, cx.diags)
+    }
+
+    const PLAN: &str = r#"{
+  "country": "Shqipëria", "title": "Plani", "period": {"start": "2020-09", "end": "2022-08"},
+  "institutions": [
+    {"id": "md", "name": "Ministria e Drejtësisë", "short": "MD", "aliases": ["Ministry of Justice", "MoJ"], "lfp": true},
+    {"id": "qkb", "name": "Qendra  Kombëtare e Biznesit"}
+  ],
+  "policy_areas": [{"id": "drejtesia", "title": "Aksesi në drejtësi", "lfp": "moj"}]
+}"#;
+
+    #[test]
+    fn institutions_resolve_by_id_name_short_or_alias_in_any_case() {
+        let (h, diags) = head(PLAN);
+        assert!(diags.is_empty(), "{diags:?}");
+        for s in [
+            "md",
+            "MD",
+            "Md",
+            "ministria e drejtësisë",
+            "MINISTRIA E DREJTËSISË",
+            "ministry of justice",
+            "moj",
+            " MoJ ",
+        ] {
+            assert_eq!(
+                h.reg.institution(s).map(|i| i.id.as_str()),
+                Some("md"),
+                "{s}"
+            );
+        }
+        // Names are normalized before matching: the double space is folded.
+        assert_eq!(
+            h.reg
+                .institution("Qendra Kombëtare e Biznesit")
+                .map(|i| i.id.as_str()),
+            Some("qkb")
+        );
+        assert!(h.reg.institution("Ministria e Drejtesise").is_none());
+        assert_eq!(h.reg.areas[0].lfp, ["md"]);
+    }
+
+    #[test]
+    fn areas_resolve_by_id_or_title_and_rounds_by_id_or_title() {
+        let plan = PLAN.replace(
+            "\"institutions\"",
+            "\"rounds\": [{\"id\": \"kkshc\", \"title\": \"KKSHC\"}, {\"id\": \"konsultimi-publik\", \"title\": \"Konsultimi publik\"}],\n  \"institutions\"",
+        );
+        let (mut h, diags) = head(&plan);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            h.reg.area("AKSESI NË DREJTËSI").map(|a| a.id.as_str()),
+            Some("drejtesia")
+        );
+        assert_eq!(
+            h.reg.area("Drejtesia").map(|a| a.id.as_str()),
+            Some("drejtesia")
+        );
+        assert_eq!(
+            h.reg.round("konsultimi  PUBLIK").map(|r| r.id.as_str()),
+            Some("konsultimi-publik")
+        );
+        assert_eq!(h.reg.round("Kkshc").map(|r| r.id.as_str()), Some("kkshc"));
+        assert!(h.reg.round("Parakonsultimi").is_none());
+        assert_eq!(h.reg.rounds.len(), 2, "a listed set of rounds never grows");
+    }
+}
