@@ -147,7 +147,12 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
         plan: plan.clone(),
     };
     let files = match render_all(&composed, &model, opts) {
-        Ok(f) => f,
+        Ok(r) => {
+            for w in &r.warnings {
+                let _ = writeln!(err, "{w}");
+            }
+            r.files
+        }
         Err(msg) => {
             let _ = writeln!(err, "error: {msg}\nerror: nothing was written");
             return 1;
@@ -199,67 +204,39 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
     }
 }
 
+/// Every output file in memory, and the writers' warnings.
+pub struct Rendered {
+    pub files: Vec<OutFile>,
+    /// E.g. characters the embedded fonts lack, named with their text.
+    pub warnings: Vec<String>,
+}
+
 /// Renders every output file in memory, documents and formats in parallel.
 /// The order of the returned files is fixed (it is the manifest's order).
-pub fn render_all(
-    composed: &Composed,
-    model: &ModelFile,
-    opts: &BuildOptions,
-) -> Result<Vec<OutFile>, String> {
-    let pdf_opts = nap_pdf::PdfOptions {
-        pdfa: opts.final_build,
-    };
+pub fn render_all(composed: &Composed, model: &ModelFile, opts: &BuildOptions) -> Result<Rendered, String> {
+    let pdf_opts = nap_pdf::PdfOptions { pdfa: opts.final_build };
     let ((plan_docx, plan_pdf), (report_docx, report_pdf)) = rayon::join(
-        || {
-            rayon::join(
-                || nap_docx::docx(&composed.plan),
-                || nap_pdf::pdf(&composed.plan, &pdf_opts),
-            )
-        },
-        || {
-            rayon::join(
-                || nap_docx::docx(&composed.report),
-                || nap_pdf::pdf(&composed.report, &pdf_opts),
-            )
-        },
+        || rayon::join(|| nap_docx::docx(&composed.plan), || nap_pdf::render(&composed.plan, &pdf_opts)),
+        || rayon::join(|| nap_docx::docx(&composed.report), || nap_pdf::render(&composed.report, &pdf_opts)),
     );
-    let plan_pdf =
-        plan_pdf.map_err(|e| format!("the action plan's PDF could not be written: {e}"))?;
-    let report_pdf =
-        report_pdf.map_err(|e| format!("the process report's PDF could not be written: {e}"))?;
+    let plan_pdf = plan_pdf.map_err(|e| format!("the action plan's PDF could not be written: {e}"))?;
+    let report_pdf = report_pdf.map_err(|e| format!("the process report's PDF could not be written: {e}"))?;
+    let mut warnings = Vec::new();
+    for (doc, r) in [(PLAN_PDF, &plan_pdf), (REPORT_PDF, &report_pdf)] {
+        warnings.extend(r.warnings.iter().map(|w| format!("warning: {doc}: {w}")));
+    }
     let mut files = vec![
-        OutFile {
-            name: PLAN_DOCX,
-            bytes: plan_docx,
-        },
-        OutFile {
-            name: PLAN_PDF,
-            bytes: plan_pdf,
-        },
-        OutFile {
-            name: REPORT_DOCX,
-            bytes: report_docx,
-        },
-        OutFile {
-            name: REPORT_PDF,
-            bytes: report_pdf,
-        },
-        OutFile {
-            name: "model.json",
-            bytes: to_json(model),
-        },
+        OutFile { name: PLAN_DOCX, bytes: plan_docx },
+        OutFile { name: PLAN_PDF, bytes: plan_pdf.bytes },
+        OutFile { name: REPORT_DOCX, bytes: report_docx },
+        OutFile { name: REPORT_PDF, bytes: report_pdf.bytes },
+        OutFile { name: "model.json", bytes: to_json(model) },
     ];
     if opts.emit_markdown {
-        files.push(OutFile {
-            name: PLAN_MD,
-            bytes: composed.plan_markdown.clone().into_bytes(),
-        });
-        files.push(OutFile {
-            name: REPORT_MD,
-            bytes: composed.report_markdown.clone().into_bytes(),
-        });
+        files.push(OutFile { name: PLAN_MD, bytes: composed.plan_markdown.clone().into_bytes() });
+        files.push(OutFile { name: REPORT_MD, bytes: composed.report_markdown.clone().into_bytes() });
     }
-    Ok(files)
+    Ok(Rendered { files, warnings })
 }
 
 struct Sources {

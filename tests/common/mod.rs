@@ -117,7 +117,8 @@ pub fn pdf_text(file: &Path) -> String {
         .output()
         .unwrap();
     assert!(o.status.success(), "pdftotext failed on {}", file.display());
-    let raw = String::from_utf8(o.stdout).expect("pdftotext gives UTF-8");
+    // A hyphen set at a line end is a soft hyphen in the text: join the word.
+    let raw = String::from_utf8(o.stdout).expect("pdftotext gives UTF-8").replace("\u{ad}\n", "");
     let pages: Vec<String> = raw.split('\u{c}').map(normalize).collect();
     let mut out = String::new();
     for (i, p) in pages.iter().enumerate() {

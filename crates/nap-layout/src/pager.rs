@@ -1,0 +1,455 @@
+//! Page building: a vertical list of boxes, spaces and breaks → pages.
+//!
+//! Boxes carry "keep with next" flags (headings, first/second-last lines of
+//! paragraphs, header rows): a chain of kept boxes moves to the next page as
+//! a whole when it does not fit. Table rows carry the y positions where they
+//! may be cut (between lines) and their cell decoration, which is redrawn for
+//! each piece; the header rows of a table are repeated on every new page.
+
+use crate::{Color, Item, Page, Tag};
+use std::rc::Rc;
+
+const BORDER: Color = Color(0xA6, 0xA6, 0xA6);
+
+#[derive(Debug, Clone)]
+pub struct CellDecor {
+    pub x: f32,
+    pub w: f32,
+    pub fill: Option<Color>,
+}
+
+/// A TOC entry's page number, drawn once pages are known.
+#[derive(Debug, Clone)]
+pub struct PageRef {
+    pub heading: usize,
+    pub x_text_end: f32,
+    pub x_right: f32,
+    pub baseline: f32,
+    pub face: crate::FaceId,
+    pub size: f32,
+    pub tag: Tag,
+}
+
+#[derive(Debug, Clone)]
+pub enum MarkKind {
+    Heading(usize),
+    PageRef(PageRef),
+}
+
+/// Something whose final page must be known, at `y` inside its box.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub y: f32,
+    pub kind: MarkKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VBox {
+    pub h: f32,
+    /// Items with y relative to the box's top.
+    pub items: Vec<Item>,
+    pub keep_next: bool,
+    pub first_baseline: f32,
+    pub marks: Vec<Mark>,
+    /// Where the box may be split (table rows), relative to its top.
+    pub cuts: Vec<f32>,
+    pub decor: Vec<CellDecor>,
+    /// The table the box belongs to and that table's header rows.
+    pub table: Option<(u32, Rc<Vec<VBox>>)>,
+    pub is_header: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum VElem {
+    Box(VBox),
+    Space(f32),
+    Break,
+}
+
+pub fn shift_item(item: &mut Item, dx: f32, dy: f32) {
+    match item {
+        Item::Glyphs(r) => {
+            r.x += dx;
+            r.y += dy;
+        }
+        Item::Rect { x, y, .. } | Item::Svg { x, y, .. } | Item::Link { x, y, .. } => {
+            *x += dx;
+            *y += dy;
+        }
+        Item::Line { x1, y1, x2, y2, .. } => {
+            *x1 += dx;
+            *x2 += dx;
+            *y1 += dy;
+            *y2 += dy;
+        }
+    }
+}
+
+/// The y used to decide on which side of a cut an item falls.
+fn item_ref_y(item: &Item) -> f32 {
+    match item {
+        Item::Glyphs(r) => r.y,
+        Item::Rect { y, h, .. } | Item::Link { y, h, .. } => y + h / 2.0,
+        Item::Svg { y, .. } => *y,
+        Item::Line { y1, y2, .. } => y1.min(*y2),
+    }
+}
+
+pub fn decor_items(decor: &[CellDecor], y: f32, h: f32, out: &mut Vec<Item>) {
+    for d in decor {
+        if let Some(fill) = d.fill {
+            out.push(Item::Rect {
+                x: d.x,
+                y,
+                w: d.w,
+                h,
+                fill,
+            });
+        }
+    }
+    for d in decor {
+        let (x0, x1, y0, y1) = (d.x, d.x + d.w, y, y + h);
+        for (a, b, c, e) in [
+            (x0, y0, x1, y0),
+            (x0, y1, x1, y1),
+            (x0, y0, x0, y1),
+            (x1, y0, x1, y1),
+        ] {
+            out.push(Item::Line {
+                x1: a,
+                y1: b,
+                x2: c,
+                y2: e,
+                width: 0.5,
+                color: BORDER,
+            });
+        }
+    }
+}
+
+/// Splits a box at `cut`: the part above and the rest.
+fn split(b: VBox, cut: f32) -> (VBox, VBox) {
+    let mut top = VBox {
+        h: cut,
+        keep_next: false,
+        first_baseline: b.first_baseline,
+        decor: b.decor.clone(),
+        table: b.table.clone(),
+        is_header: b.is_header,
+        ..VBox::default()
+    };
+    let mut rest = VBox {
+        h: b.h - cut,
+        keep_next: b.keep_next,
+        decor: b.decor,
+        table: b.table,
+        is_header: b.is_header,
+        cuts: b
+            .cuts
+            .iter()
+            .filter(|&&c| c > cut + 0.01)
+            .map(|c| c - cut)
+            .collect(),
+        ..VBox::default()
+    };
+    for mut it in b.items {
+        if item_ref_y(&it) <= cut {
+            top.items.push(it);
+        } else {
+            shift_item(&mut it, 0.0, -cut);
+            rest.items.push(it);
+        }
+    }
+    for mut m in b.marks {
+        if m.y <= cut {
+            top.marks.push(m);
+        } else {
+            m.y -= cut;
+            rest.marks.push(m);
+        }
+    }
+    (top, rest)
+}
+
+pub struct Pager {
+    pub pages: Vec<Page>,
+    y: f32,
+    top: f32,
+    bottom: f32,
+    fresh: bool,
+    only_header: bool,
+    pending: f32,
+    header_table: Option<u32>,
+    /// Heading index → (page, y).
+    pub heading_pos: Vec<Option<(usize, f32)>>,
+    pub pagerefs: Vec<(usize, f32, PageRef)>,
+}
+
+impl Pager {
+    pub fn new(top: f32, bottom: f32, headings: usize) -> Pager {
+        Pager {
+            pages: vec![Page::default()],
+            y: top,
+            top,
+            bottom,
+            fresh: true,
+            only_header: false,
+            pending: 0.0,
+            header_table: None,
+            heading_pos: vec![None; headings],
+            pagerefs: Vec::new(),
+        }
+    }
+
+    pub fn body_height(&self) -> f32 {
+        self.bottom - self.top
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.top;
+        self.fresh = true;
+        self.only_header = false;
+        self.pending = 0.0;
+        self.header_table = None;
+    }
+
+    pub fn set_y(&mut self, y: f32) {
+        self.y = y;
+        self.pending = 0.0;
+    }
+
+    pub fn y(&self) -> f32 {
+        self.y
+    }
+
+    fn place(&mut self, b: &VBox, artifact: bool) {
+        let y = self.y + self.pending;
+        let page = self.pages.len() - 1;
+        let items = &mut self.pages[page].items;
+        decor_items(&b.decor, y, b.h, items);
+        for it in &b.items {
+            let mut it = it.clone();
+            shift_item(&mut it, 0.0, y);
+            if artifact {
+                match &mut it {
+                    Item::Glyphs(r) => r.tag = Tag::Artifact,
+                    Item::Svg { tag, .. } => *tag = Tag::Artifact,
+                    _ => {}
+                }
+            }
+            items.push(it);
+        }
+        if !artifact {
+            for m in &b.marks {
+                match &m.kind {
+                    MarkKind::Heading(h) => {
+                        if self.heading_pos[*h].is_none() {
+                            self.heading_pos[*h] = Some((page, y + m.y));
+                        }
+                    }
+                    MarkKind::PageRef(r) => self.pagerefs.push((page, y + m.y, r.clone())),
+                }
+            }
+        }
+        self.y = y + b.h;
+        self.pending = 0.0;
+        self.fresh = false;
+    }
+
+    fn place_owned(&mut self, b: VBox) {
+        let y = self.y + self.pending;
+        let page = self.pages.len() - 1;
+        let items = &mut self.pages[page].items;
+        decor_items(&b.decor, y, b.h, items);
+        items.reserve(b.items.len());
+        for mut it in b.items {
+            shift_item(&mut it, 0.0, y);
+            items.push(it);
+        }
+        for m in b.marks {
+            match m.kind {
+                MarkKind::Heading(h) => {
+                    if self.heading_pos[h].is_none() {
+                        self.heading_pos[h] = Some((page, y + m.y));
+                    }
+                }
+                MarkKind::PageRef(r) => self.pagerefs.push((page, y + m.y, r)),
+            }
+        }
+        self.y = y + b.h;
+        self.pending = 0.0;
+        self.fresh = false;
+    }
+
+    fn chain_height(elems: &[VElem], i: usize) -> f32 {
+        let mut h = 0.0;
+        let mut j = i;
+        let mut n = 0;
+        while j < elems.len() && n < 80 {
+            match &elems[j] {
+                VElem::Space(s) => h += s,
+                VElem::Break => break,
+                VElem::Box(b) => {
+                    h += b.h;
+                    if !b.keep_next {
+                        break;
+                    }
+                }
+            }
+            j += 1;
+            n += 1;
+        }
+        h
+    }
+
+    pub fn run(&mut self, mut elems: Vec<VElem>) {
+        let body = self.body_height();
+        let mut i = 0;
+        while i < elems.len() {
+            match &elems[i] {
+                VElem::Space(s) => {
+                    if !self.fresh {
+                        self.pending = self.pending.max(*s);
+                    }
+                    i += 1;
+                }
+                VElem::Break => {
+                    if !self.fresh {
+                        self.new_page();
+                    }
+                    i += 1;
+                }
+                VElem::Box(b) => {
+                    if self.fresh {
+                        if let Some((tid, head)) = &b.table {
+                            if !b.is_header && self.header_table != Some(*tid) {
+                                let (tid, head) = (*tid, head.clone());
+                                for hb in head.iter() {
+                                    self.place(hb, true);
+                                }
+                                self.header_table = Some(tid);
+                                self.only_header = true;
+                            }
+                        }
+                    }
+                    let can_break = !self.fresh && !self.only_header;
+                    let chain = Self::chain_height(&elems, i);
+                    if can_break && self.y + self.pending + chain > self.bottom && chain <= body {
+                        self.new_page();
+                        continue;
+                    }
+                    let room = self.bottom - self.y - self.pending;
+                    if b.h > room + 0.01 {
+                        let cut = b
+                            .cuts
+                            .iter()
+                            .copied()
+                            .filter(|&c| c <= room && c > 0.5)
+                            .fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.max(c))));
+                        match cut {
+                            Some(c) => {
+                                let VElem::Box(b) = std::mem::replace(&mut elems[i], VElem::Break)
+                                else {
+                                    unreachable!("matched a box above")
+                                };
+                                let (top, rest) = split(b, c);
+                                self.place(&top, false);
+                                elems[i] = VElem::Box(rest);
+                                self.new_page();
+                                continue;
+                            }
+                            None if can_break => {
+                                self.new_page();
+                                continue;
+                            }
+                            None => {
+                                // Taller than an empty page and no cut fits:
+                                // cut at the page bottom (between lines of a
+                                // cell when possible) rather than run off it.
+                                if (b.h > body || self.only_header)
+                                    && room > 24.0
+                                    && !b.decor.is_empty()
+                                {
+                                    let VElem::Box(b) =
+                                        std::mem::replace(&mut elems[i], VElem::Break)
+                                    else {
+                                        unreachable!("matched a box above")
+                                    };
+                                    let (top, rest) = split(b, room);
+                                    self.place(&top, false);
+                                    elems[i] = VElem::Box(rest);
+                                    self.new_page();
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    let VElem::Box(b) = std::mem::replace(&mut elems[i], VElem::Break) else {
+                        unreachable!("matched a box above")
+                    };
+                    self.place_owned(b);
+                    self.only_header = false;
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Total height of a vertical list (spaces not collapsed).
+pub fn list_height(elems: &[VElem]) -> f32 {
+    elems
+        .iter()
+        .map(|e| match e {
+            VElem::Box(b) => b.h,
+            VElem::Space(s) => *s,
+            VElem::Break => 0.0,
+        })
+        .sum()
+}
+
+/// Packs a vertical list into one box (table cells): items, height, the
+/// vertical spans of its lines (a cut must not cross one), marks.
+pub fn pack(elems: Vec<VElem>) -> (VBox, Vec<(f32, f32)>) {
+    let mut out = VBox::default();
+    let mut spans = Vec::new();
+    let mut y = 0.0;
+    let mut pending = 0.0f32;
+    let mut first = true;
+    for e in elems {
+        match e {
+            VElem::Space(s) => {
+                if !first {
+                    pending = pending.max(s);
+                }
+            }
+            VElem::Break => {}
+            VElem::Box(b) => {
+                y += pending;
+                pending = 0.0;
+                if first {
+                    out.first_baseline = y + b.first_baseline;
+                }
+                decor_items(&b.decor, y, b.h, &mut out.items);
+                for mut it in b.items {
+                    shift_item(&mut it, 0.0, y);
+                    out.items.push(it);
+                }
+                for mut m in b.marks {
+                    m.y += y;
+                    out.marks.push(m);
+                }
+                let mut last = 0.0;
+                for c in b.cuts.iter().chain(std::iter::once(&b.h)) {
+                    spans.push((y + last, y + c));
+                    last = *c;
+                }
+                y += b.h;
+                first = false;
+            }
+        }
+    }
+    out.h = y;
+    (out, spans)
+}

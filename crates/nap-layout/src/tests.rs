@@ -1,0 +1,426 @@
+use super::*;
+use crate::fixtures::{long_table, stress, PARAS};
+use nap_doc::{Block, Document, Inline, List, ParaStyle};
+use std::collections::BTreeMap;
+
+fn content_runs(page: &Page) -> impl Iterator<Item = (&GlyphRun, u32)> {
+    page.items.iter().filter_map(|i| match i {
+        Item::Glyphs(r) => match r.tag {
+            Tag::Node(n) => Some((r, n)),
+            Tag::Artifact => None,
+        },
+        _ => None,
+    })
+}
+
+fn doc_of(blocks: Vec<Block>) -> Document {
+    let mut d = nap_doc::sample();
+    d.blocks = blocks;
+    d
+}
+
+#[test]
+fn no_glyph_run_leaves_the_text_block() {
+    let mut doc = stress(2);
+    doc.blocks.push(Block::para("x".repeat(300)));
+    doc.blocks.push(Block::para(format!(
+        "https://ogp.gov.al/{}",
+        "a".repeat(400)
+    )));
+    let p = layout(&doc);
+    let [left, _, right, _] = p.body;
+    let mut checked = 0;
+    for (pi, page) in p.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Glyphs(r) = item {
+                if r.outlined {
+                    continue;
+                }
+                checked += 1;
+                assert!(
+                    r.x >= left - 0.01 && r.x + r.width() <= right + 0.05,
+                    "page {}: run {:?} spans {}..{} outside {left}..{right}",
+                    pi + 1,
+                    r.text,
+                    r.x,
+                    r.x + r.width()
+                );
+            }
+        }
+    }
+    assert!(checked > 500);
+    let all: String = p.pages.iter().map(page_text).collect();
+    assert!(
+        all.matches('x').count() >= 300,
+        "the long word is all there"
+    );
+}
+
+#[test]
+fn unbreakable_300_characters_is_broken_at_characters_inside_the_margins() {
+    let word = "ë".repeat(300);
+    let p = layout(&doc_of(vec![Block::para(word.clone())]));
+    let [left, _, right, _] = p.body;
+    let runs: Vec<&GlyphRun> = p
+        .pages
+        .iter()
+        .flat_map(content_runs)
+        .map(|(r, _)| r)
+        .collect();
+    assert!(runs.len() >= 3, "broken over several lines");
+    let joined: String = runs.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(joined, word, "nothing lost or duplicated");
+    for r in runs {
+        assert!(r.x >= left && r.x + r.width() <= right + 0.05);
+    }
+}
+
+#[test]
+fn a_heading_is_never_the_last_thing_on_a_page() {
+    // Headings followed by paragraphs of varying length hit every position
+    // on the page sooner or later.
+    let mut blocks = Vec::new();
+    for i in 0..120 {
+        blocks.push(Block::Heading {
+            level: 1 + (i % 3) as u8,
+            id: format!("h{i}"),
+            numbered: true,
+            content: vec![Inline::plain(format!("Kreu {i}"))],
+        });
+        blocks.push(Block::para(
+            PARAS[i % 4]
+                .chars()
+                .take(40 + (i * 37) % 300)
+                .collect::<String>(),
+        ));
+    }
+    let p = layout(&doc_of(blocks));
+    assert!(p.pages.len() > 5);
+    for (pi, page) in p.pages.iter().enumerate() {
+        let last = content_runs(page)
+            .max_by(|a, b| a.0.y.total_cmp(&b.0.y))
+            .map(|(_, n)| n);
+        if let Some(n) = last {
+            assert!(
+                !matches!(p.structure[n as usize].kind, StructKind::Heading { .. }),
+                "page {} ends with a heading",
+                pi + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn long_table_repeats_its_header_on_every_page_it_spans() {
+    let p = layout(&doc_of(vec![Block::Table(long_table(200))]));
+    let mut pages_with_rows = 0;
+    for (pi, page) in p.pages.iter().enumerate() {
+        let runs: Vec<&GlyphRun> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Glyphs(r) if !r.outlined => Some(r),
+                _ => None,
+            })
+            .collect();
+        let body_rows: Vec<f32> = runs
+            .iter()
+            .filter(|r| r.text.starts_with("Veprimtaria "))
+            .map(|r| r.y)
+            .collect();
+        if body_rows.is_empty() {
+            continue;
+        }
+        pages_with_rows += 1;
+        let header = runs
+            .iter()
+            .find(|r| r.text == "Veprimtaria")
+            .unwrap_or_else(|| panic!("page {} has rows but no header", pi + 1));
+        let first_row = body_rows.iter().copied().fold(f32::MAX, f32::min);
+        assert!(
+            header.y < first_row,
+            "header above the rows on page {}",
+            pi + 1
+        );
+        // Only the first header is content; the repeats are artifacts.
+        assert_eq!(header.tag == Tag::Artifact, pi > 0);
+    }
+    assert!(pages_with_rows >= 5, "200 rows span several pages");
+    // Every row is there exactly once.
+    let all: String = p.pages.iter().map(page_text).collect::<Vec<_>>().join("\n");
+    for i in 1..=200 {
+        assert_eq!(
+            all.matches(&format!("Veprimtaria {i} e")).count(),
+            1,
+            "row {i}"
+        );
+    }
+}
+
+#[test]
+fn toc_page_numbers_are_the_pages_of_the_headings() {
+    let p = layout(&stress(3));
+    let toc_items: Vec<u32> = (0..p.structure.len() as u32)
+        .filter(|&n| p.structure[n as usize].kind == StructKind::TocItem)
+        .collect();
+    assert_eq!(
+        toc_items.len(),
+        3 * 3,
+        "three sections of one level-1 and two level-2 headings"
+    );
+    let mut texts: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for page in &p.pages {
+        for (r, n) in content_runs(page) {
+            texts.entry(n).or_default().push(r.text.clone());
+        }
+    }
+    let wanted: Vec<&HeadingPos> = p.headings.iter().filter(|h| h.level <= 2).collect();
+    for (item, h) in toc_items.iter().zip(wanted) {
+        let runs = &texts[item];
+        assert!(runs[0].contains(&h.text), "{runs:?} vs {}", h.text);
+        assert_eq!(
+            runs.last().unwrap(),
+            &(h.page + 1).to_string(),
+            "{}",
+            h.text
+        );
+    }
+    // The headings really are on those pages.
+    for h in &p.headings {
+        let t = page_text(&p.pages[h.page]);
+        assert!(t.contains(&h.text), "{} not on page {}", h.text, h.page + 1);
+    }
+}
+
+#[test]
+fn toc_entries_link_to_their_headings() {
+    let p = layout(&stress(1));
+    let links: Vec<(usize, f32)> = p.pages[1]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Link {
+                target: LinkTarget::Internal { page, y },
+                ..
+            } => Some((*page, *y)),
+            _ => None,
+        })
+        .collect();
+    let heads: Vec<(usize, f32)> = p
+        .headings
+        .iter()
+        .filter(|h| h.level <= 2)
+        .map(|h| (h.page, h.y))
+        .collect();
+    assert_eq!(links, heads);
+}
+
+#[test]
+fn paragraphs_leave_no_widows_or_orphans() {
+    let mut blocks = Vec::new();
+    for i in 0..80 {
+        blocks.push(Block::para(PARAS[i % 4].repeat(1 + i % 3)));
+    }
+    let p = layout(&doc_of(blocks));
+    let mut lines: BTreeMap<u32, BTreeMap<usize, std::collections::BTreeSet<i64>>> =
+        BTreeMap::new();
+    for (pi, page) in p.pages.iter().enumerate() {
+        for (r, n) in content_runs(page) {
+            lines
+                .entry(n)
+                .or_default()
+                .entry(pi)
+                .or_default()
+                .insert((r.y * 10.0) as i64);
+        }
+    }
+    let mut split = 0;
+    for per_page in lines.values() {
+        let total: usize = per_page.values().map(|s| s.len()).sum();
+        if per_page.len() > 1 && total >= 4 {
+            split += 1;
+            for s in per_page.values() {
+                assert!(
+                    s.len() >= 2,
+                    "a lone line of a split paragraph: {per_page:?}"
+                );
+            }
+        }
+    }
+    assert!(split > 3, "the test must actually split paragraphs");
+}
+
+#[test]
+fn justified_lines_fill_the_measure_and_last_lines_do_not() {
+    let p = layout(&doc_of(vec![Block::Paragraph {
+        style: ParaStyle::Normal,
+        align: nap_doc::Align::Justify,
+        content: vec![Inline::plain(PARAS[0].repeat(3))],
+    }]));
+    let [left, _, right, _] = p.body;
+    let runs: Vec<&GlyphRun> = p
+        .pages
+        .iter()
+        .flat_map(content_runs)
+        .map(|(r, _)| r)
+        .collect();
+    let full = runs
+        .iter()
+        .filter(|r| (r.x + r.width() - right).abs() < 0.1)
+        .count();
+    assert!(
+        full as f32 >= runs.len() as f32 * 0.7,
+        "{full} of {} justified",
+        runs.len()
+    );
+    let last = runs.last().unwrap();
+    assert!(last.x + last.width() < right - 20.0 && last.x == left);
+}
+
+#[test]
+fn missing_characters_are_drawn_and_reported() {
+    let p = layout(&doc_of(vec![Block::para("Emoji 😀 dhe 中")]));
+    assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
+    assert!(p.warnings[0].contains("U+4E2D") && p.warnings[1].contains("U+1F600"));
+    let run = p.pages.iter().flat_map(content_runs).next().unwrap().0;
+    assert!(run.text.contains('😀'), "the text keeps the character");
+    assert!(
+        run.glyphs.iter().all(|g| g.id != 0),
+        ".notdef is never drawn"
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let mut b = Block::para("thellë");
+    for i in 0..2000 {
+        b = if i % 2 == 0 {
+            Block::Quote(vec![b])
+        } else {
+            Block::List(List {
+                ordered: false,
+                start: 1,
+                items: vec![vec![b]],
+            })
+        };
+    }
+    let doc = doc_of(vec![b]);
+    let p = std::thread::Builder::new()
+        .stack_size(1 << 21)
+        .spawn(move || {
+            let p = layout(&doc);
+            std::mem::forget(doc);
+            p
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let text: String = p.pages.iter().map(page_text).collect();
+    assert!(text.contains("thellë"));
+}
+
+#[test]
+fn layout_is_deterministic() {
+    let d = stress(2);
+    assert_eq!(layout(&d), layout(&d));
+}
+
+#[test]
+fn footer_counts_pages_and_title_page_has_no_header() {
+    let p = layout(&stress(1));
+    let n = p.pages.len();
+    assert!(!page_text(&p.pages[0]).contains("Faqe"));
+    for i in 1..n {
+        let t = page_text(&p.pages[i]);
+        assert!(
+            t.contains(&format!("Faqe {} nga {n}", i + 1)),
+            "page {}: {t}",
+            i + 1
+        );
+        assert!(t.contains("Plani i Veprimit OGP 2020–2022"));
+    }
+}
+
+#[test]
+#[ignore = "timing; run with --ignored --nocapture"]
+fn timing_of_a_large_document() {
+    let d = stress(600);
+    let t = std::time::Instant::now();
+    let p = layout(&d);
+    eprintln!("{} pages in {:?}", p.pages.len(), t.elapsed());
+}
+
+#[test]
+fn a_row_taller_than_a_page_is_split_between_lines_and_stays_in_the_body() {
+    use nap_doc::{Cell, Row, Table};
+    let long: String = (0..300)
+        .map(|i| format!("Rreshti {i} i qelizës së gjatë. "))
+        .collect();
+    let table = Table {
+        columns: vec![Some(25.0), Some(75.0)],
+        header_rows: 1,
+        rows: vec![
+            Row {
+                cells: vec![
+                    Cell {
+                        blocks: vec![Block::para("Fusha")],
+                        colspan: 1,
+                    },
+                    Cell {
+                        blocks: vec![Block::para("Përshkrimi")],
+                        colspan: 1,
+                    },
+                ],
+            },
+            Row {
+                cells: vec![
+                    Cell {
+                        blocks: vec![Block::para("Përshkrimi i gjatë")],
+                        colspan: 1,
+                    },
+                    Cell {
+                        blocks: vec![Block::para(long.clone())],
+                        colspan: 1,
+                    },
+                ],
+            },
+        ],
+        label_column: true,
+    };
+    let p = layout(&doc_of(vec![Block::para("Hyrje."), Block::Table(table)]));
+    assert!(p.pages.len() >= 3, "the row spans pages");
+    let [_, top, _, bottom] = p.body;
+    for (pi, page) in p.pages.iter().enumerate() {
+        for (r, _) in content_runs(page) {
+            assert!(
+                r.y - r.size <= bottom && r.y >= top,
+                "page {}: {:?} at y={}",
+                pi + 1,
+                r.text,
+                r.y
+            );
+        }
+        if pi > 0 {
+            assert!(
+                page_text(page).contains("Përshkrimi\n") || page_text(page).starts_with("Fusha"),
+                "header repeated on page {}",
+                pi + 1
+            );
+        }
+    }
+    let text: String = p
+        .pages
+        .iter()
+        .map(page_text)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("\u{AD}\n", "")
+        .replace('\n', " ");
+    for i in 0..300 {
+        assert_eq!(
+            text.matches(&format!("Rreshti {i} i")).count(),
+            1,
+            "line {i} once"
+        );
+    }
+}
