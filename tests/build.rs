@@ -302,3 +302,78 @@ fn usage_errors_exit_2() {
     let o = run(nap().args(["build", "--emit", "html"]));
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The words of every `<text>` element of the figures the sample draws.
+fn figure_words() -> std::collections::HashSet<String> {
+    let loaded = nap_input::load(&repo().join("inputs"), &Default::default());
+    let plan = loaded.plan.expect("the sample reads");
+    let mut set = std::collections::HashSet::new();
+    for name in ["timeline", "summary", "comments"] {
+        let Some(fig) = nap_figures::figure(name, &plan) else {
+            continue;
+        };
+        for chunk in fig.svg.split("<text").skip(1) {
+            let inner = chunk.split_once('>').map(|(_, r)| r).unwrap_or("");
+            let text = inner.split("</text>").next().unwrap_or("");
+            // Inner tags (tspan) first, entities after, so an escaped ">" stays text.
+            let plain: String = text
+                .split('<')
+                .map(|p| p.rsplit_once('>').map(|(_, t)| t).unwrap_or(p))
+                .collect();
+            set.extend(words(
+                &plain
+                    .replace("&gt;", ">")
+                    .replace("&lt;", "<")
+                    .replace("&amp;", "&"),
+            ));
+        }
+    }
+    set
+}
+
+#[test]
+fn the_pdf_and_the_docx_carry_the_same_words_in_the_same_order() {
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let figures = figure_words();
+    for (name, docx) in docx_texts() {
+        let pdf_path = sample_draft().join(format!("{name}.pdf"));
+        let docx_words = words(docx);
+        let pdf_words = words(&pdf_raw_text(&pdf_path));
+        // Running headers and footers: the first and last line of every page.
+        let mut furniture = std::collections::HashSet::new();
+        for page in pdf_text(&pdf_path).split("--- page ").skip(1) {
+            let lines: Vec<&str> = page
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            for l in lines.first().into_iter().chain(lines.last()) {
+                furniture.extend(words(l));
+            }
+        }
+        let in_docx: std::collections::HashSet<&String> = docx_words.iter().collect();
+        let mut i = 0;
+        let mut unexplained = vec![];
+        for w in &pdf_words {
+            if i < docx_words.len() && &docx_words[i] == w {
+                i += 1;
+            } else if !(furniture.contains(w) || figures.contains(w) || in_docx.contains(w)) {
+                // Words only the PDF has must be headers, footers, figure text or
+                // repeated table header rows (which the DOCX has once).
+                unexplained.push(w.clone());
+            }
+        }
+        assert_eq!(
+            i,
+            docx_words.len(),
+            "{name}: the PDF lacks the DOCX's words from {:?}",
+            &docx_words[i..(i + 12).min(docx_words.len())]
+        );
+        assert!(
+            unexplained.is_empty(),
+            "{name}: words only in the PDF: {unexplained:?}"
+        );
+    }
+}

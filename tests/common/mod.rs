@@ -118,7 +118,9 @@ pub fn pdf_text(file: &Path) -> String {
         .unwrap();
     assert!(o.status.success(), "pdftotext failed on {}", file.display());
     // A hyphen set at a line end is a soft hyphen in the text: join the word.
-    let raw = String::from_utf8(o.stdout).expect("pdftotext gives UTF-8").replace("\u{ad}\n", "");
+    let raw = String::from_utf8(o.stdout)
+        .expect("pdftotext gives UTF-8")
+        .replace("\u{ad}\n", "");
     let pages: Vec<String> = raw.split('\u{c}').map(normalize).collect();
     let mut out = String::new();
     for (i, p) in pages.iter().enumerate() {
@@ -237,4 +239,32 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect();
     v.sort();
     v
+}
+
+/// The text of a PDF in content-stream order (`pdftotext -raw`), line-end
+/// soft hyphens joined: the order the writer drew the text in.
+pub fn pdf_raw_text(file: &Path) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "pdftotext -raw failed on {}",
+        file.display()
+    );
+    String::from_utf8(o.stdout)
+        .expect("pdftotext gives UTF-8")
+        .replace("\u{ad}\n", "")
+}
+
+/// The words of a text: runs of letters (ë and ç are letters), numbers and
+/// punctuation left out.
+pub fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
