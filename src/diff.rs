@@ -123,7 +123,8 @@ pub fn run_with(old: &Path, new: &Path, out: Option<&Path>, templates: &Path, js
 /// The folder of a build given as a folder or as its model.json.
 fn build_folder(p: &Path) -> PathBuf {
     if p.is_file() {
-        p.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        p.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     } else {
         p.to_path_buf()
     }
@@ -184,7 +185,7 @@ fn read_side(p: &Path) -> Result<Side, String> {
         let listing = String::from_utf8_lossy(&buf).into_owned();
         match loaded.plan {
             Some(plan) if !loaded.has_errors() => {
-                if !listing.is_empty() {
+                if !loaded.diagnostics.is_empty() {
                     eprint!("{}:\n{listing}", p.display());
                 }
                 // As a build resolves it: SOURCE_DATE_EPOCH, plan.json's date, today.

@@ -24,8 +24,7 @@ pub fn nap() -> Command {
 }
 
 pub fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("the nap binary runs");
-    out
+    cmd.output().expect("the nap binary runs")
 }
 
 pub fn stderr(o: &Output) -> String {
