@@ -213,28 +213,67 @@ pub struct Rendered {
 
 /// Renders every output file in memory, documents and formats in parallel.
 /// The order of the returned files is fixed (it is the manifest's order).
-pub fn render_all(composed: &Composed, model: &ModelFile, opts: &BuildOptions) -> Result<Rendered, String> {
-    let pdf_opts = nap_pdf::PdfOptions { pdfa: opts.final_build };
+pub fn render_all(
+    composed: &Composed,
+    model: &ModelFile,
+    opts: &BuildOptions,
+) -> Result<Rendered, String> {
+    let pdf_opts = nap_pdf::PdfOptions {
+        pdfa: opts.final_build,
+    };
     let ((plan_docx, plan_pdf), (report_docx, report_pdf)) = rayon::join(
-        || rayon::join(|| nap_docx::docx(&composed.plan), || nap_pdf::render(&composed.plan, &pdf_opts)),
-        || rayon::join(|| nap_docx::docx(&composed.report), || nap_pdf::render(&composed.report, &pdf_opts)),
+        || {
+            rayon::join(
+                || nap_docx::docx(&composed.plan),
+                || nap_pdf::render(&composed.plan, &pdf_opts),
+            )
+        },
+        || {
+            rayon::join(
+                || nap_docx::docx(&composed.report),
+                || nap_pdf::render(&composed.report, &pdf_opts),
+            )
+        },
     );
-    let plan_pdf = plan_pdf.map_err(|e| format!("the action plan's PDF could not be written: {e}"))?;
-    let report_pdf = report_pdf.map_err(|e| format!("the process report's PDF could not be written: {e}"))?;
+    let plan_pdf =
+        plan_pdf.map_err(|e| format!("the action plan's PDF could not be written: {e}"))?;
+    let report_pdf =
+        report_pdf.map_err(|e| format!("the process report's PDF could not be written: {e}"))?;
     let mut warnings = Vec::new();
     for (doc, r) in [(PLAN_PDF, &plan_pdf), (REPORT_PDF, &report_pdf)] {
         warnings.extend(r.warnings.iter().map(|w| format!("warning: {doc}: {w}")));
     }
     let mut files = vec![
-        OutFile { name: PLAN_DOCX, bytes: plan_docx },
-        OutFile { name: PLAN_PDF, bytes: plan_pdf.bytes },
-        OutFile { name: REPORT_DOCX, bytes: report_docx },
-        OutFile { name: REPORT_PDF, bytes: report_pdf.bytes },
-        OutFile { name: "model.json", bytes: to_json(model) },
+        OutFile {
+            name: PLAN_DOCX,
+            bytes: plan_docx,
+        },
+        OutFile {
+            name: PLAN_PDF,
+            bytes: plan_pdf.bytes,
+        },
+        OutFile {
+            name: REPORT_DOCX,
+            bytes: report_docx,
+        },
+        OutFile {
+            name: REPORT_PDF,
+            bytes: report_pdf.bytes,
+        },
+        OutFile {
+            name: "model.json",
+            bytes: to_json(model),
+        },
     ];
     if opts.emit_markdown {
-        files.push(OutFile { name: PLAN_MD, bytes: composed.plan_markdown.clone().into_bytes() });
-        files.push(OutFile { name: REPORT_MD, bytes: composed.report_markdown.clone().into_bytes() });
+        files.push(OutFile {
+            name: PLAN_MD,
+            bytes: composed.plan_markdown.clone().into_bytes(),
+        });
+        files.push(OutFile {
+            name: REPORT_MD,
+            bytes: composed.report_markdown.clone().into_bytes(),
+        });
     }
     Ok(Rendered { files, warnings })
 }

@@ -55,6 +55,26 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two builds (their model.json) or two input folders: print what changed and
+    /// write krahasimi.docx (NEW's plan with tracked changes) and krahasimi.pdf (the summary).
+    ///
+    /// Exit status: 0 (also when there are changes), 1 unreadable input, 2 usage.
+    Diff {
+        /// The older build folder (or input folder).
+        old: PathBuf,
+        /// The newer build folder (or input folder).
+        new: PathBuf,
+        /// Where to write krahasimi.docx and krahasimi.pdf (default: NEW's folder when it is a
+        /// build folder).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The Handlebars templates the plan documents are composed with.
+        #[arg(long, value_name = "DIR", default_value = "templates")]
+        templates: PathBuf,
+        /// Print the change list as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a valid input folder at N times the size of a base plan (for benchmarks and
     /// tests): commitments, milestones, comments and analysis length grow linearly with N.
     Generate {
@@ -102,6 +122,13 @@ pub fn main() -> i32 {
             },
             &crate::world::World::from_env(),
         ),
+        Command::Diff {
+            old,
+            new,
+            out,
+            templates,
+            json,
+        } => crate::diff::run_with(&old, &new, out.as_deref(), &templates, json),
         Command::Generate { from, scale, out } => generate(&from, scale as usize, &out),
     }
 }

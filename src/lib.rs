@@ -17,6 +17,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod generate;
 pub mod output;
 pub mod world;
