@@ -9,7 +9,7 @@
 use crate::output::{self, OutputError};
 use crate::world::World;
 use nap_compose::{compose, ComposeOptions, Composed};
-use nap_input::{load, LoadOptions, Loaded};
+use nap_input::Loaded;
 use nap_model::{Date, ModelFile};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -68,12 +68,7 @@ pub const REPORT_MD: &str = "raporti-i-procesit.md";
 pub fn run(opts: &BuildOptions, world: &World) -> i32 {
     let started = Instant::now();
     let mut err = std::io::stderr().lock();
-    let loaded = load(
-        &opts.inputs,
-        &LoadOptions {
-            final_rules: opts.final_build,
-        },
-    );
+    let loaded = crate::check::load_checked(&opts.inputs, opts.final_build);
     let _ = nap_input::report::print(&mut err, &loaded, &opts.inputs);
     let plan = match (&loaded.plan, loaded.has_errors()) {
         (Some(plan), false) => plan,
@@ -241,7 +236,7 @@ pub fn render_all(
         report_pdf.map_err(|e| format!("the process report's PDF could not be written: {e}"))?;
     let mut warnings = Vec::new();
     for (doc, r) in [(PLAN_PDF, &plan_pdf), (REPORT_PDF, &report_pdf)] {
-        warnings.extend(r.warnings.iter().map(|w| format!("warning: {doc}: {w}")));
+        warnings.extend(summarize_pdf_warnings(doc, &r.warnings));
     }
     let mut files = vec![
         OutFile {
@@ -276,6 +271,27 @@ pub fn render_all(
         });
     }
     Ok(Rendered { files, warnings })
+}
+
+/// The PDF writer warns once per character its fonts lack; the places in the
+/// inputs are already named by [`crate::checks`], so those become one line
+/// per document. Other warnings pass through.
+fn summarize_pdf_warnings(doc: &str, warnings: &[String]) -> Vec<String> {
+    const GLYPH: &str = "character U+";
+    let (glyphs, other): (Vec<&String>, Vec<&String>) = warnings.iter().partition(|w| w.starts_with(GLYPH));
+    let mut out: Vec<String> = other.iter().map(|w| format!("warning: {doc}: {w}")).collect();
+    if !glyphs.is_empty() {
+        let mut codes: Vec<&str> =
+            glyphs.iter().filter_map(|w| w[GLYPH.len()..].split_whitespace().next()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        out.push(format!(
+            "warning: {doc}: {} characters the embedded fonts lack are drawn as replacement marks (U+{})",
+            codes.len(),
+            codes.join(", U+")
+        ));
+    }
+    out
 }
 
 struct Sources {

@@ -16,6 +16,7 @@
 
 pub mod build;
 pub mod check;
+pub mod checks;
 pub mod cli;
 pub mod diff;
 pub mod generate;

@@ -72,8 +72,29 @@ pub fn all() -> impl Iterator<Item = (Face, &'static [u8])> {
 pub const SERIF_NAME: &str = "Noto Serif";
 pub const SANS_NAME: &str = "Noto Sans";
 
+/// Whether the body font (Noto Serif) has a glyph for `c`. The four faces
+/// and Noto Sans cover the same characters, so this is the question "will
+/// this character print, or become a replacement mark?".
+pub fn has_glyph(c: char) -> bool {
+    use std::sync::OnceLock;
+    static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ttf_parser::Face::parse(bytes(Face { family: Family::Serif, bold: false, italic: false }), 0).ok())
+        .as_ref()
+        .is_some_and(|f| f.glyph_index(c).is_some())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn albanian_is_covered_and_emoji_is_not() {
+        for c in "ëçËÇ€–“”«»".chars() {
+            assert!(super::has_glyph(c), "{c}");
+        }
+        for c in ['😀', '中', 'ع'] {
+            assert!(!super::has_glyph(c), "{c}");
+        }
+    }
+
     #[test]
     fn every_face_is_a_truetype_file() {
         for (_, b) in super::all() {

@@ -1,6 +1,6 @@
 //! comments/*.csv: the consolidated stakeholder comments.
 
-use crate::ctx::{suggest, Ctx, MAX_CSV_FILE};
+use crate::ctx::{suggest, Ctx, MAX_COMMENTS, MAX_CSV_FILE};
 use crate::decode::{decode_csv, Encoding};
 use crate::json::Pos;
 use crate::plan::Registry;
@@ -227,6 +227,17 @@ pub fn read(
             continue; // a blank line
         }
         count += 1;
+        if out.len() >= MAX_COMMENTS {
+            cx.push(
+                Diagnostic::error(
+                    file,
+                    format!("the plan has more than {MAX_COMMENTS} comments, the limit nap builds documents for; reading stopped here"),
+                )
+                .at(line, None)
+                .hint("a plan's consolidated comments run to hundreds, not tens of thousands: check for duplicated exports or rows that are not comments"),
+            );
+            break;
+        }
         if rec.len() != width {
             let mut d = Diagnostic::error(
                 file,
@@ -236,7 +247,7 @@ pub fn read(
                 ),
             )
             .at(line, None);
-            d.hint = Some(if text_spans_lines(&rec) {
+            d.hint = Some(if likely_unclosed_quote(&rec, delimiter as char) {
                 "a quotation mark (\") opened on this line is probably never closed".into()
             } else {
                 format!("check the delimiters (`{}`) on this line; a field holding one must be in quotation marks", delimiter as char)
@@ -488,8 +499,17 @@ fn field_place(text: &str, start: usize, index: usize, delimiter: u8) -> Option<
     None
 }
 
-fn text_spans_lines(rec: &csv::StringRecord) -> bool {
-    rec.iter().any(|f| f.contains('\n'))
+/// Whether a short or long row looks like a quotation mark left open: a
+/// field then runs over a line end, or swallows the next fields, delimiters
+/// and all (`shtunën.,refuzuar,Buxheti`), which prose rarely writes (it puts
+/// a space after a comma).
+fn likely_unclosed_quote(rec: &csv::StringRecord, delimiter: char) -> bool {
+    rec.iter().any(|f| {
+        f.contains('\n')
+            || f.char_indices().any(|(i, c)| {
+                c == delimiter && f[i + c.len_utf8()..].chars().next().is_some_and(|n| !n.is_whitespace())
+            })
+    })
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
@@ -502,6 +522,15 @@ fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_swallowing_delimiters_suggests_an_unclosed_quote() {
+        let rec = |fields: &[&str]| csv::StringRecord::from(fields.to_vec());
+        assert!(likely_unclosed_quote(&rec(&["K-3", "Zyrat të kenë orar.,refuzuar,Buxheti"]), ','));
+        assert!(likely_unclosed_quote(&rec(&["K-3", "rreshti i parë\nrreshti i dytë"]), ','));
+        assert!(!likely_unclosed_quote(&rec(&["K-3", "Raporti gjashtëmujor, jo vjetor"]), ','));
+        assert!(!likely_unclosed_quote(&rec(&["K-3", "46,5 për qind"]), ';'));
+    }
 
     #[test]
     fn disposition_synonyms_any_case_with_or_without_diacritics() {

@@ -13,6 +13,10 @@ pub const MAX_TEXT_FILE: u64 = 32 * 1024 * 1024;
 /// The largest comments CSV file read (a consultation can gather hundreds of
 /// thousands of rows).
 pub const MAX_CSV_FILE: u64 = 512 * 1024 * 1024;
+/// The most comments a plan may hold (all files together): 25,000 comments
+/// make an annex of about 2,500 pages, and beyond that a build would take
+/// minutes and gigabytes for a document no one can use.
+pub const MAX_COMMENTS: usize = 25_000;
 
 pub struct Ctx {
     pub root: PathBuf,

@@ -103,6 +103,16 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
 /// serde_json's error, with its byte column turned into a character column
 /// and its wording made plain where it is terse.
 fn from_serde(text: &str, e: &serde_json::Error) -> ParseError {
+    if e.to_string().starts_with("trailing comma") {
+        if let Some((line, col)) = trailing_comma_place(text, e.line(), e.column()) {
+            return ParseError {
+                line,
+                col: Some(col),
+                message: "malformed JSON: trailing comma".into(),
+                hint: Some("remove the comma after the last element".into()),
+            };
+        }
+    }
     let line = e.line().max(1);
     let col = if e.column() == 0 {
         None
@@ -142,6 +152,22 @@ fn from_serde(text: &str, e: &serde_json::Error) -> ParseError {
         message,
         hint,
     }
+}
+
+/// serde_json reports a trailing comma at the bracket that follows it; the
+/// mistake is the comma, so find it: the last non-blank character before
+/// (line, byte column) — returned as (line, character column).
+fn trailing_comma_place(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let start_of_line: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let at = (start_of_line + column.checked_sub(1)?).min(text.len());
+    let before = text.get(..at)?.trim_end();
+    if !before.ends_with(',') {
+        return None;
+    }
+    let comma = before.len() - 1;
+    let comma_line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Some((comma_line, text[line_start..comma].chars().count() + 1))
 }
 
 /// The column of the first non-blank character of `line`.
@@ -398,6 +424,9 @@ mod tests {
         assert_eq!(e.message, "malformed JSON: expected `:`");
         let e = parse(b"[1, 2,]").unwrap_err();
         assert_eq!(e.message, "malformed JSON: trailing comma");
+        assert_eq!((e.line, e.col), (1, Some(6)));
+        let e = parse("[\n  {\"a\": \"ë\"},\n]".as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.col), (2, Some(13)), "at the comma, not at the bracket");
         assert_eq!(parse(b"  ").unwrap_err().message, "the file is empty");
     }
 

@@ -18,7 +18,7 @@ mod process;
 pub mod report;
 mod text;
 
-pub use ctx::{MAX_CSV_FILE, MAX_TEXT_FILE};
+pub use ctx::{MAX_COMMENTS, MAX_CSV_FILE, MAX_TEXT_FILE};
 pub use json::MAX_DEPTH;
 
 use ctx::Ctx;

@@ -216,3 +216,31 @@ fn copy(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn more_comments_than_the_limit_are_refused_at_the_row_past_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/check/ok");
+    copy(&base, dir.path());
+    let file = std::fs::read_dir(dir.path().join("comments")).unwrap().next().unwrap().unwrap().path();
+    // The fixture may be Windows-1250: work on bytes, ids are ASCII.
+    let bytes = std::fs::read(&file).unwrap();
+    let mut lines = bytes.split(|b| *b == b'\n');
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap();
+    let rest = &row[row.iter().position(|b| *b == b',').unwrap()..];
+    let mut csv = header.to_vec();
+    csv.push(b'\n');
+    for i in 0..=nap_input::MAX_COMMENTS {
+        csv.extend_from_slice(format!("X-{i}").as_bytes());
+        csv.extend_from_slice(rest);
+        csv.push(b'\n');
+    }
+    std::fs::write(&file, csv).unwrap();
+    let loaded = nap_input::load(dir.path(), &Default::default());
+    let limit: Vec<_> = loaded.diagnostics.iter().filter(|d| d.message.contains("limit")).collect();
+    assert_eq!(limit.len(), 1, "{:#?}", loaded.diagnostics);
+    assert!(limit[0].is_error());
+    assert_eq!(limit[0].line, Some(nap_input::MAX_COMMENTS + 2), "the first row past the limit");
+}
+

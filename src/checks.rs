@@ -1,0 +1,151 @@
+//! Checks on the whole plan that concern the documents rather than the input
+//! contract: characters the embedded fonts cannot print, named with the
+//! place in the inputs where they are. `nap check` and `nap build` both run
+//! them, so check reports what build would warn about.
+
+use nap_model::{Diagnostic, Plan};
+
+/// At most this many places are named for missing characters; the rest are counted.
+const MAX_GLYPH_WARNINGS: usize = 50;
+
+/// Diagnostics about the plan as a whole (see the module documentation).
+pub fn plan(plan: &Plan) -> Vec<Diagnostic> {
+    missing_glyphs(plan)
+}
+
+/// One text of the plan and where it came from.
+struct Place<'a> {
+    file: String,
+    /// For Markdown files, the line is found from the text itself.
+    markdown_file: bool,
+    field: String,
+    text: &'a str,
+}
+
+fn places<'a>(plan: &'a Plan) -> Vec<Place<'a>> {
+    let mut v = Vec::new();
+    let mut push = |file: &str, markdown_file: bool, field: String, text: &'a str| {
+        v.push(Place { file: file.to_string(), markdown_file, field, text });
+    };
+    for (field, text) in [("title", &plan.title), ("country", &plan.country)] {
+        push("plan.json", false, field.into(), text);
+    }
+    for area in &plan.policy_areas {
+        push("plan.json", false, format!("policy area `{}`: title", area.id), &area.title);
+        push(&format!("areas/{}/situation-analysis.md", area.id), true, String::new(), &area.analysis);
+        let file = format!("areas/{}/commitments.json", area.id);
+        for c in &area.commitments {
+            let fields = [
+                ("title", Some(&c.title)),
+                ("problem", Some(&c.problem)),
+                ("objective", Some(&c.objective)),
+                ("description", Some(&c.description)),
+                ("ambition", c.ambition.as_ref()),
+            ];
+            for (name, text) in fields {
+                if let Some(text) = text {
+                    push(&file, false, format!("commitment {}: {name}", c.id), text);
+                }
+            }
+            for m in &c.milestones {
+                push(&file, false, format!("milestone {}: text", m.id), &m.text);
+                if let Some(d) = &m.deliverable {
+                    push(&file, false, format!("milestone {}: deliverable", m.id), d);
+                }
+            }
+        }
+    }
+    for k in &plan.comments {
+        let fields =
+            [("comment", Some(&k.comment)), ("response", k.response.as_ref()), ("organisation", k.organisation.as_ref())];
+        for (name, text) in fields {
+            if let Some(text) = text {
+                push("comments", false, format!("comment {}: {name}", k.id), text);
+            }
+        }
+    }
+    for ph in &plan.process.phases {
+        push("process/process.json", false, format!("phase {}: title", ph.id), &ph.title);
+        for a in &ph.activities {
+            push("process/process.json", false, format!("phase {}: activity “{}”", ph.id, a.title), &a.text);
+        }
+    }
+    push("process/intro.md", true, String::new(), &plan.process_intro);
+    v
+}
+
+fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut more = 0usize;
+    for place in places(plan) {
+        let mut missing: Vec<char> = Vec::new();
+        let mut first_line = None;
+        for (i, line) in place.text.lines().enumerate() {
+            for c in line.chars() {
+                if !c.is_whitespace() && !c.is_control() && !nap_fonts::has_glyph(c) && !missing.contains(&c) {
+                    first_line.get_or_insert(i + 1);
+                    if missing.len() < 8 {
+                        missing.push(c);
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        if out.len() == MAX_GLYPH_WARNINGS {
+            more += 1;
+            continue;
+        }
+        let list: Vec<String> = missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+        let mut d = Diagnostic::warning(
+            place.file,
+            format!(
+                "the documents' fonts have no glyph for {}: the PDF prints a replacement mark (□) there, and Word shows it only with a font that has it",
+                list.join(", ")
+            ),
+        )
+        .hint("Noto Serif and Noto Sans cover Latin (Albanian included), Greek and Cyrillic; emoji, Chinese and Arabic script are not embedded");
+        if !place.field.is_empty() {
+            d = d.field(place.field);
+        }
+        if place.markdown_file {
+            if let Some(l) = first_line {
+                d = d.at(l, None);
+            }
+        }
+        out.push(d);
+    }
+    if more > 0 {
+        out.push(Diagnostic::warning(
+            "inputs",
+            format!("{more} more places hold characters the documents' fonts have no glyph for"),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_without_a_glyph_are_named_with_their_place() {
+        let loaded = nap_input::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
+            &Default::default(),
+        );
+        let mut plan = loaded.plan.unwrap();
+        assert!(super::plan(&plan).is_empty(), "the sample prints entirely");
+        plan.comments[3].comment.push_str(" 😀 中文 😀");
+        plan.policy_areas[1].analysis.push_str("\n\nالعربية");
+        let diags = super::plan(&plan);
+        assert_eq!(diags.len(), 2, "{diags:#?}");
+        let comment = diags.iter().find(|d| d.file == "comments").unwrap();
+        assert_eq!(comment.field.as_deref(), Some(format!("comment {}: comment", plan.comments[3].id).as_str()));
+        assert!(comment.message.contains("😀 (U+1F600), 中 (U+4E2D), 文 (U+6587):"), "{}", comment.message);
+        let analysis = diags.iter().find(|d| d.file.ends_with("situation-analysis.md")).unwrap();
+        assert_eq!(analysis.line, Some(plan.policy_areas[1].analysis.lines().count()));
+        assert!(!analysis.is_error());
+    }
+}
