@@ -58,9 +58,14 @@ fn places<'a>(plan: &'a Plan) -> Vec<Place<'a>> {
     for k in &plan.comments {
         let fields =
             [("comment", Some(&k.comment)), ("response", k.response.as_ref()), ("organisation", k.organisation.as_ref())];
+        // `comments/x.csv:12`: the file, and the record's line in the field name.
+        let (file, line) = match k.source.as_deref().and_then(|s| s.rsplit_once(':')) {
+            Some((file, line)) => (file, format!(" (line {line})")),
+            None => ("comments", String::new()),
+        };
         for (name, text) in fields {
             if let Some(text) = text {
-                push("comments", false, format!("comment {}: {name}", k.id), text);
+                push(file, false, format!("comment {}{line}: {name}", k.id), text);
             }
         }
     }
@@ -141,8 +146,10 @@ mod tests {
         plan.policy_areas[1].analysis.push_str("\n\nالعربية");
         let diags = super::plan(&plan);
         assert_eq!(diags.len(), 2, "{diags:#?}");
-        let comment = diags.iter().find(|d| d.file == "comments").unwrap();
-        assert_eq!(comment.field.as_deref(), Some(format!("comment {}: comment", plan.comments[3].id).as_str()));
+        let comment = diags.iter().find(|d| d.file.starts_with("comments/")).unwrap();
+        let (file, line) = plan.comments[3].source.as_deref().unwrap().rsplit_once(':').unwrap();
+        assert_eq!(comment.file, file);
+        assert_eq!(comment.field.as_deref(), Some(format!("comment {} (line {line}): comment", plan.comments[3].id).as_str()));
         assert!(comment.message.contains("😀 (U+1F600), 中 (U+4E2D), 文 (U+6587):"), "{}", comment.message);
         let analysis = diags.iter().find(|d| d.file.ends_with("situation-analysis.md")).unwrap();
         assert_eq!(analysis.line, Some(plan.policy_areas[1].analysis.lines().count()));

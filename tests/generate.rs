@@ -20,7 +20,12 @@ fn scale_one_round_trips_to_the_same_plan() {
     nap::generate::write_scaled(&plan, 1, dir.path()).unwrap();
     let again = load(dir.path(), &LoadOptions { final_rules: true });
     assert!(again.diagnostics.is_empty(), "{:#?}", again.diagnostics);
-    assert_eq!(again.plan.unwrap(), plan);
+    // Where each comment was read differs (one file instead of four); all else is equal.
+    let without_sources = |mut p: nap_model::Plan| {
+        p.comments.iter_mut().for_each(|c| c.source = None);
+        p
+    };
+    assert_eq!(without_sources(again.plan.unwrap()), without_sources(plan));
 }
 
 #[test]

@@ -96,6 +96,7 @@ fn comment(
         comment: format!("Komenti {id}."),
         disposition,
         response: Some("Përgjigjja.".into()),
+        source: None,
     }
 }
 

@@ -1144,6 +1144,7 @@ pub(crate) mod tests {
             comment: format!("Komenti {id} kërkon më shumë qartësi."),
             disposition: Disposition::Pending,
             response: None,
+            source: None,
         }
     }
 

@@ -253,6 +253,7 @@ pub(crate) fn comment(n: usize, round: &str, disposition: Disposition) -> Commen
         comment: "Koment".into(),
         disposition,
         response: None,
+        source: None,
     }
 }
 

@@ -447,6 +447,7 @@ pub fn read(
             comment,
             disposition,
             response,
+            source: Some(format!("{file}:{line}")),
         });
     }
     count

@@ -55,6 +55,9 @@ pub struct Fonts {
     faces: Vec<BFace<'static>>,
     pub metrics: Vec<Metrics>,
     cache: Vec<HashMap<Box<str>, Rc<Shaped>>>,
+    /// Shape plans per face and script: building one reads the face's
+    /// GSUB/GPOS feature lists, which cost as much as shaping a word.
+    plans: Vec<Vec<(Option<rustybuzz::Script>, Rc<rustybuzz::ShapePlan>)>>,
     /// Glyph drawn for a character no face has, per face: (glyph, advance em).
     replacement: Vec<(u16, f32, char)>,
     /// Missing characters and the first text they were seen in.
@@ -100,6 +103,7 @@ impl Fonts {
             faces,
             metrics,
             cache: (0..8).map(|_| HashMap::new()).collect(),
+            plans: (0..8).map(|_| Vec::new()).collect(),
             replacement,
             missing: BTreeMap::new(),
             context: String::new(),
@@ -128,7 +132,26 @@ impl Fonts {
         buf.set_direction(rustybuzz::Direction::LeftToRight);
         buf.guess_segment_properties();
         buf.set_direction(rustybuzz::Direction::LeftToRight);
-        let out = rustybuzz::shape(bf, &[], buf);
+        // The very plan `rustybuzz::shape` would build for this buffer: its
+        // script as guessed above (none when the text has only common
+        // characters), no language, left to right, no features.
+        let script = Some(buf.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
+        let plans = &mut self.plans[face as usize];
+        let plan = match plans.iter().find(|(s, _)| *s == script) {
+            Some((_, p)) => p.clone(),
+            None => {
+                let p = Rc::new(rustybuzz::ShapePlan::new(
+                    bf,
+                    rustybuzz::Direction::LeftToRight,
+                    script,
+                    None,
+                    &[],
+                ));
+                plans.push((script, p.clone()));
+                p
+            }
+        };
+        let out = rustybuzz::shape_with_plan(bf, &plan, buf);
         let (rep_id, rep_adv, rep_char) = self.replacement[face as usize];
         let mut glyphs = Vec::with_capacity(out.len());
         let mut width = 0.0;
@@ -216,8 +239,23 @@ pub fn glyphs_of(
     offset: isize,
     size: f32,
 ) -> Vec<crate::Glyph> {
+    let mut out = Vec::with_capacity(gl.len());
+    glyphs_into(&mut out, shaped, gl, text_len, offset, size);
+    out
+}
+
+/// [`glyphs_of`] appending to `out`: a line's run collects its words'
+/// glyphs without a temporary vector per word.
+pub fn glyphs_into(
+    out: &mut Vec<crate::Glyph>,
+    shaped: &Shaped,
+    gl: std::ops::Range<usize>,
+    text_len: usize,
+    offset: isize,
+    size: f32,
+) {
     let gs = &shaped.glyphs[gl.clone()];
-    let mut out = Vec::with_capacity(gs.len());
+    out.reserve(gs.len());
     for (i, g) in gs.iter().enumerate() {
         let start = g.cluster as usize;
         // The cluster ends where the next different cluster starts (LTR).
@@ -232,8 +270,7 @@ pub fn glyphs_of(
             advance: g.adv * size,
             dx: g.dx * size,
             dy: g.dy * size,
-            range: (start as isize + offset) as usize..(end as isize + offset) as usize,
+            range: (start as isize + offset) as u32..(end as isize + offset) as u32,
         });
     }
-    out
 }

@@ -43,8 +43,10 @@ pub struct Glyph {
     pub advance: f32,
     pub dx: f32,
     pub dy: f32,
-    /// Byte range in the run's `text` this glyph stands for.
-    pub range: std::ops::Range<usize>,
+    /// Byte range in the run's `text` this glyph stands for. `u32` (a run
+    /// is one line) keeps the glyph at 24 bytes: every glyph of the document
+    /// is in memory until the PDF is written.
+    pub range: std::ops::Range<u32>,
 }
 
 /// A run of glyphs in one face, size and colour.

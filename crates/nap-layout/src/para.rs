@@ -1,7 +1,7 @@
 //! Paragraphs: styled inlines → atoms between break opportunities → lines
 //! chosen by an optimal-fit (Knuth–Plass style) search → positioned runs.
 
-use crate::fonts::{glyphs_of, Fonts, Shaped};
+use crate::fonts::{glyphs_into, glyphs_of, Fonts, Shaped};
 use crate::hyph::Hyph;
 use crate::{Color, FaceId, GlyphRun, Item, LinkTarget, Tag};
 use nap_doc::{Align, Inline, Revision};
@@ -608,13 +608,14 @@ fn place_line(
         let t0 = run.text.len();
         run.text.push_str(&p.text[a.text.clone()]);
         let offset = t0 as isize - (a.text.start - a.base) as isize;
-        run.glyphs.extend(glyphs_of(
+        glyphs_into(
+            &mut run.glyphs,
             &a.shaped,
             a.gl.clone(),
             a.text.end - a.base,
             offset,
             st.size,
-        ));
+        );
         x += a.width;
         let mut x_end = x;
         if i + 1 < n {
@@ -627,7 +628,7 @@ fn place_line(
                     advance: w + extra,
                     dx: 0.0,
                     dy: 0.0,
-                    range: t0..run.text.len(),
+                    range: t0 as u32..run.text.len() as u32,
                 });
                 x += w + extra;
                 // A link's underline area spans the space only inside the link.
@@ -641,7 +642,7 @@ fn place_line(
             run.text.push('\u{AD}');
             let mut gs = glyphs_of(&shaped, 0..shaped.glyphs.len(), 1, 0, st.size);
             for g in &mut gs {
-                g.range = t0..run.text.len();
+                g.range = t0 as u32..run.text.len() as u32;
             }
             x += shaped.width * st.size;
             run.glyphs.extend(gs);
@@ -671,8 +672,13 @@ fn place_line(
             });
         }
     }
-    for (_, run) in runs {
+    for (_, mut run) in runs {
         if !run.glyphs.is_empty() {
+            // Every line of the document is held until the PDF is written:
+            // the slack left by growing these vectors was a third of the
+            // peak memory at 100x the plan.
+            run.glyphs.shrink_to_fit();
+            run.text.shrink_to_fit();
             items.push(Item::Glyphs(run));
         }
     }

@@ -231,6 +231,10 @@ pub struct Comment {
     pub disposition: Disposition,
     /// Markdown.
     pub response: Option<String>,
+    /// Where the comment was read: `comments/<file>.csv:<line>`, for
+    /// diagnostics about its text. Absent in models written by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Comment {
@@ -306,6 +310,7 @@ mod tests {
             comment: "Tekst".into(),
             disposition: Disposition::Pending,
             response: None,
+            source: None,
         }
     }
 

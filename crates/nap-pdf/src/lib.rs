@@ -69,7 +69,7 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
 /// Writes `doc` as PDF and returns the warnings too.
 pub fn render(doc: &Document, opts: &PdfOptions) -> Result<Rendered, PdfError> {
     let paged = nap_layout::layout(doc);
-    serialize(doc, &paged, opts)
+    serialize(doc, paged, opts)
 }
 
 fn color(c: Color) -> rgb::Color {
@@ -137,7 +137,7 @@ fn draw_run(surface: &mut Surface, fonts: &[Font], run: &GlyphRun) {
                 g.dx / size,
                 -g.dy / size,
                 0.0,
-                g.range.clone(),
+                g.range.start as usize..g.range.end as usize,
                 None,
             )
         })
@@ -174,7 +174,10 @@ fn artifact() -> ContentTag<'static> {
     ContentTag::Artifact(Artifact::new(ArtifactType::Other, None))
 }
 
-fn serialize(doc: &Document, paged: &Paged, opts: &PdfOptions) -> Result<Rendered, PdfError> {
+/// Takes the layout by value so that each page's glyph runs are freed as soon
+/// as krilla has written the page: at 100× the plan the laid-out pages alone
+/// are hundreds of MB, and holding them until the end doubled the peak.
+fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rendered, PdfError> {
     let mut settings = SerializeSettings {
         enable_tagging: true,
         ..SerializeSettings::default()
@@ -185,7 +188,7 @@ fn serialize(doc: &Document, paged: &Paged, opts: &PdfOptions) -> Result<Rendere
             .finish()
             .map_err(|e| PdfError::Serialize(format!("{e:?}")))?;
     }
-    let mut warnings = paged.warnings.clone();
+    let mut warnings = std::mem::take(&mut paged.warnings);
     let mut kdoc = KDocument::new_with(settings);
     let fonts: Vec<Font> = (0..8u8)
         .map(|i| {
@@ -203,7 +206,8 @@ fn serialize(doc: &Document, paged: &Paged, opts: &PdfOptions) -> Result<Rendere
         None
     };
     let mut content: Vec<Vec<Identifier>> = vec![Vec::new(); paged.structure.len()];
-    for page in &paged.pages {
+    let page_count = paged.pages.len();
+    for page in std::mem::take(&mut paged.pages) {
         let mut kpage = kdoc.start_page_with(PageSettings::new(
             Size::from_wh(paged.page_width, paged.page_height)
                 .ok_or_else(|| PdfError::Serialize("page size".into()))?,
@@ -362,7 +366,7 @@ fn serialize(doc: &Document, paged: &Paged, opts: &PdfOptions) -> Result<Rendere
     let lang = paged.lang.clone();
     let mut tree = TagTree::new().with_lang(Some(lang.clone()));
     for &c in &paged.structure[0].children {
-        if let Some(node) = tag_node(paged, c, &mut content) {
+        if let Some(node) = tag_node(&paged, c, &mut content) {
             tree.push(node);
         }
     }
@@ -401,7 +405,7 @@ fn serialize(doc: &Document, paged: &Paged, opts: &PdfOptions) -> Result<Rendere
         .map_err(|e| PdfError::Serialize(format!("{e:?}")))?;
     Ok(Rendered {
         bytes,
-        pages: paged.pages.len(),
+        pages: page_count,
         warnings,
     })
 }
