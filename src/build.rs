@@ -278,11 +278,17 @@ pub fn render_all(
 /// per document. Other warnings pass through.
 fn summarize_pdf_warnings(doc: &str, warnings: &[String]) -> Vec<String> {
     const GLYPH: &str = "character U+";
-    let (glyphs, other): (Vec<&String>, Vec<&String>) = warnings.iter().partition(|w| w.starts_with(GLYPH));
-    let mut out: Vec<String> = other.iter().map(|w| format!("warning: {doc}: {w}")).collect();
+    let (glyphs, other): (Vec<&String>, Vec<&String>) =
+        warnings.iter().partition(|w| w.starts_with(GLYPH));
+    let mut out: Vec<String> = other
+        .iter()
+        .map(|w| format!("warning: {doc}: {w}"))
+        .collect();
     if !glyphs.is_empty() {
-        let mut codes: Vec<&str> =
-            glyphs.iter().filter_map(|w| w[GLYPH.len()..].split_whitespace().next()).collect();
+        let mut codes: Vec<&str> = glyphs
+            .iter()
+            .filter_map(|w| w[GLYPH.len()..].split_whitespace().next())
+            .collect();
         codes.sort_unstable();
         codes.dedup();
         out.push(format!(

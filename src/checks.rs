@@ -25,14 +25,29 @@ struct Place<'a> {
 fn places<'a>(plan: &'a Plan) -> Vec<Place<'a>> {
     let mut v = Vec::new();
     let mut push = |file: &str, markdown_file: bool, field: String, text: &'a str| {
-        v.push(Place { file: file.to_string(), markdown_file, field, text });
+        v.push(Place {
+            file: file.to_string(),
+            markdown_file,
+            field,
+            text,
+        });
     };
     for (field, text) in [("title", &plan.title), ("country", &plan.country)] {
         push("plan.json", false, field.into(), text);
     }
     for area in &plan.policy_areas {
-        push("plan.json", false, format!("policy area `{}`: title", area.id), &area.title);
-        push(&format!("areas/{}/situation-analysis.md", area.id), true, String::new(), &area.analysis);
+        push(
+            "plan.json",
+            false,
+            format!("policy area `{}`: title", area.id),
+            &area.title,
+        );
+        push(
+            &format!("areas/{}/situation-analysis.md", area.id),
+            true,
+            String::new(),
+            &area.analysis,
+        );
         let file = format!("areas/{}/commitments.json", area.id);
         for c in &area.commitments {
             let fields = [
@@ -56,8 +71,11 @@ fn places<'a>(plan: &'a Plan) -> Vec<Place<'a>> {
         }
     }
     for k in &plan.comments {
-        let fields =
-            [("comment", Some(&k.comment)), ("response", k.response.as_ref()), ("organisation", k.organisation.as_ref())];
+        let fields = [
+            ("comment", Some(&k.comment)),
+            ("response", k.response.as_ref()),
+            ("organisation", k.organisation.as_ref()),
+        ];
         // `comments/x.csv:12`: the file, and the record's line in the field name.
         let (file, line) = match k.source.as_deref().and_then(|s| s.rsplit_once(':')) {
             Some((file, line)) => (file, format!(" (line {line})")),
@@ -70,9 +88,19 @@ fn places<'a>(plan: &'a Plan) -> Vec<Place<'a>> {
         }
     }
     for ph in &plan.process.phases {
-        push("process/process.json", false, format!("phase {}: title", ph.id), &ph.title);
+        push(
+            "process/process.json",
+            false,
+            format!("phase {}: title", ph.id),
+            &ph.title,
+        );
         for a in &ph.activities {
-            push("process/process.json", false, format!("phase {}: activity “{}”", ph.id, a.title), &a.text);
+            push(
+                "process/process.json",
+                false,
+                format!("phase {}: activity “{}”", ph.id, a.title),
+                &a.text,
+            );
         }
     }
     push("process/intro.md", true, String::new(), &plan.process_intro);
@@ -87,7 +115,11 @@ fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
         let mut first_line = None;
         for (i, line) in place.text.lines().enumerate() {
             for c in line.chars() {
-                if !c.is_whitespace() && !c.is_control() && !nap_fonts::has_glyph(c) && !missing.contains(&c) {
+                if !c.is_whitespace()
+                    && !c.is_control()
+                    && !nap_fonts::has_glyph(c)
+                    && !missing.contains(&c)
+                {
                     first_line.get_or_insert(i + 1);
                     if missing.len() < 8 {
                         missing.push(c);
@@ -102,7 +134,10 @@ fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
             more += 1;
             continue;
         }
-        let list: Vec<String> = missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+        let list: Vec<String> = missing
+            .iter()
+            .map(|c| format!("{c} (U+{:04X})", *c as u32))
+            .collect();
         let mut d = Diagnostic::warning(
             place.file,
             format!(
@@ -132,7 +167,6 @@ fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn characters_without_a_glyph_are_named_with_their_place() {
@@ -146,13 +180,36 @@ mod tests {
         plan.policy_areas[1].analysis.push_str("\n\nالعربية");
         let diags = super::plan(&plan);
         assert_eq!(diags.len(), 2, "{diags:#?}");
-        let comment = diags.iter().find(|d| d.file.starts_with("comments/")).unwrap();
-        let (file, line) = plan.comments[3].source.as_deref().unwrap().rsplit_once(':').unwrap();
+        let comment = diags
+            .iter()
+            .find(|d| d.file.starts_with("comments/"))
+            .unwrap();
+        let (file, line) = plan.comments[3]
+            .source
+            .as_deref()
+            .unwrap()
+            .rsplit_once(':')
+            .unwrap();
         assert_eq!(comment.file, file);
-        assert_eq!(comment.field.as_deref(), Some(format!("comment {} (line {line}): comment", plan.comments[3].id).as_str()));
-        assert!(comment.message.contains("😀 (U+1F600), 中 (U+4E2D), 文 (U+6587):"), "{}", comment.message);
-        let analysis = diags.iter().find(|d| d.file.ends_with("situation-analysis.md")).unwrap();
-        assert_eq!(analysis.line, Some(plan.policy_areas[1].analysis.lines().count()));
+        assert_eq!(
+            comment.field.as_deref(),
+            Some(format!("comment {} (line {line}): comment", plan.comments[3].id).as_str())
+        );
+        assert!(
+            comment
+                .message
+                .contains("😀 (U+1F600), 中 (U+4E2D), 文 (U+6587):"),
+            "{}",
+            comment.message
+        );
+        let analysis = diags
+            .iter()
+            .find(|d| d.file.ends_with("situation-analysis.md"))
+            .unwrap();
+        assert_eq!(
+            analysis.line,
+            Some(plan.policy_areas[1].analysis.lines().count())
+        );
         assert!(!analysis.is_error());
     }
 }

@@ -150,25 +150,10 @@ fn commitment_json(c: &Commitment, k: usize) -> Value {
     })
 }
 
-const COLUMNS: [&str; 13] = [
-    "id",
-    "date",
-    "round",
-    "channel",
-    "stakeholder",
-    "consent",
-    "organisation",
-    "stakeholder_type",
-    "policy_area",
-    "commitment",
-    "comment",
-    "disposition",
-    "response",
-];
-
 fn comments_csv(plan: &Plan, n: usize) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::with_capacity(plan.comments.len() * n * 600));
-    w.write_record(COLUMNS).map_err(io::Error::other)?;
+    w.write_record(nap_input::COMMENT_COLUMNS)
+        .map_err(io::Error::other)?;
     for k in 0..n {
         for c in &plan.comments {
             w.write_record(comment_row(c, k))
@@ -178,6 +163,7 @@ fn comments_csv(plan: &Plan, n: usize) -> io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
+/// The row of `c` in the order of [`nap_input::COMMENT_COLUMNS`].
 fn comment_row(c: &Comment, k: usize) -> [String; 13] {
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     [

@@ -225,10 +225,7 @@ fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
         before,
         "the previous output is unchanged"
     );
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = entry_names(&out);
     assert!(
         names
             .iter()

@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{nap, normalize, repo};
+use common::{entry_names, nap, normalize, repo};
 use serde::Deserialize;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -679,7 +679,10 @@ fn check_outputs(case: &str, dir: &Path, exp: &Expected, stderr: &str, limit: Du
         // nap lays right-to-left text out left to right (no bidi reordering
         // yet: docs/reliability.md), so pdftotext, which reorders Arabic for
         // display, reads such a run backwards. The text is there either way.
-        let rtl = g.text.chars().any(|c| ('\u{0590}'..='\u{08FF}').contains(&c));
+        let rtl = g
+            .text
+            .chars()
+            .any(|c| ('\u{0590}'..='\u{08FF}').contains(&c));
         let backwards: String = g.text.chars().rev().collect();
         assert!(
             flat(&plan_pdf).contains(&g.text) || (rtl && flat(&plan_pdf).contains(&backwards)),
@@ -1357,10 +1360,7 @@ fn concurrent_builds_of_one_version_leave_one_complete_folder() {
             ran.stderr
         );
     }
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = entry_names(&out);
     assert!(
         names
             .iter()

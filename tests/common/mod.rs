@@ -267,3 +267,11 @@ pub fn words(s: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// The names of the entries of a folder (files and folders), unsorted.
+pub fn entry_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}

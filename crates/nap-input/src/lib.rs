@@ -18,6 +18,7 @@ mod process;
 pub mod report;
 mod text;
 
+pub use comments::COLUMNS as COMMENT_COLUMNS;
 pub use ctx::{MAX_COMMENTS, MAX_CSV_FILE, MAX_TEXT_FILE};
 pub use json::MAX_DEPTH;
 
