@@ -3,6 +3,15 @@
 
 use nap_model::{Activity, Comment, Count, Date, Disposition, Period, Phase, Plan, Process, Round};
 
+/// No two boxes overlap (label layout tests).
+pub(crate) fn assert_no_overlap(boxes: &[crate::text::Rect]) {
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+        }
+    }
+}
+
 pub(crate) fn activity(month: Date, title: &str, count: Option<&str>) -> Activity {
     Activity {
         month,

@@ -488,15 +488,9 @@ pub fn timeline_svg(process: &Process) -> Svg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata::{maybe_dump_svg, phase, seed_process, stress_process, LONG_TITLE};
-
-    fn assert_no_overlap(boxes: &[Rect]) {
-        for (i, a) in boxes.iter().enumerate() {
-            for b in &boxes[i + 1..] {
-                assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
-            }
-        }
-    }
+    use crate::testdata::{
+        assert_no_overlap, maybe_dump_svg, phase, seed_process, stress_process, LONG_TITLE,
+    };
 
     #[test]
     fn axis_spans_the_data_in_albanian() {
