@@ -14,6 +14,8 @@ pub struct World {
     pub today: Date,
     /// Whether stderr is a terminal (progress lines, colour).
     pub interactive: bool,
+    /// `NAP_TIMINGS` is set: print each stage's elapsed time (for profiling).
+    pub timings: bool,
 }
 
 impl World {
@@ -27,6 +29,7 @@ impl World {
             source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
             today: Date::from_unix_seconds(secs).unwrap_or_else(|_| Date::ymd(2000, 1, 1)),
             interactive: std::io::stderr().is_terminal(),
+            timings: std::env::var_os("NAP_TIMINGS").is_some(),
         }
     }
 
@@ -46,6 +49,7 @@ impl World {
     pub fn progress(&self) -> Progress {
         Progress {
             enabled: self.interactive,
+            timings: self.timings,
             started: Instant::now(),
         }
     }
@@ -54,12 +58,15 @@ impl World {
 /// A one-line progress indicator on a terminal, silent when piped.
 pub struct Progress {
     enabled: bool,
+    timings: bool,
     started: Instant,
 }
 
 impl Progress {
     pub fn step(&self, what: &str) {
-        if self.enabled {
+        if self.timings {
+            eprintln!("[{:6.3} s] {what}", self.started.elapsed().as_secs_f64());
+        } else if self.enabled {
             let mut e = std::io::stderr().lock();
             let _ = write!(
                 e,
@@ -70,7 +77,9 @@ impl Progress {
         }
     }
     pub fn done(&self) {
-        if self.enabled {
+        if self.timings {
+            eprintln!("[{:6.3} s] done", self.started.elapsed().as_secs_f64());
+        } else if self.enabled {
             let mut e = std::io::stderr().lock();
             let _ = write!(e, "\r\x1b[2K");
             let _ = e.flush();

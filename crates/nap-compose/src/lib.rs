@@ -109,6 +109,13 @@ pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagn
     let figures = Figures::new(plan);
 
     let (plan_doc, report_doc) = std::thread::scope(|s| {
+        // Figures are the costliest part of composing; draw them alongside
+        // the templates instead of one after another when first met. Each is
+        // drawn once (a `OnceLock`), whichever thread gets there first.
+        for name in directive::FIGURES {
+            let figures = &figures;
+            s.spawn(move || figures.get(name));
+        }
         let report = s.spawn(|| document(&templates, REPORT_TEMPLATE, &view, plan, opts, &figures));
         let plan_doc = document(&templates, PLAN_TEMPLATE, &view, plan, opts, &figures);
         (
