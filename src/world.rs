@@ -96,6 +96,7 @@ mod tests {
             source_date_epoch: sde.map(Into::into),
             today: Date::ymd(2026, 11, 29),
             interactive: false,
+            timings: false,
         }
     }
 
