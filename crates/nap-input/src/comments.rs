@@ -508,7 +508,11 @@ fn likely_unclosed_quote(rec: &csv::StringRecord, delimiter: char) -> bool {
     rec.iter().any(|f| {
         f.contains('\n')
             || f.char_indices().any(|(i, c)| {
-                c == delimiter && f[i + c.len_utf8()..].chars().next().is_some_and(|n| !n.is_whitespace())
+                c == delimiter
+                    && f[i + c.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| !n.is_whitespace())
             })
     })
 }
@@ -527,9 +531,18 @@ mod tests {
     #[test]
     fn a_field_swallowing_delimiters_suggests_an_unclosed_quote() {
         let rec = |fields: &[&str]| csv::StringRecord::from(fields.to_vec());
-        assert!(likely_unclosed_quote(&rec(&["K-3", "Zyrat të kenë orar.,refuzuar,Buxheti"]), ','));
-        assert!(likely_unclosed_quote(&rec(&["K-3", "rreshti i parë\nrreshti i dytë"]), ','));
-        assert!(!likely_unclosed_quote(&rec(&["K-3", "Raporti gjashtëmujor, jo vjetor"]), ','));
+        assert!(likely_unclosed_quote(
+            &rec(&["K-3", "Zyrat të kenë orar.,refuzuar,Buxheti"]),
+            ','
+        ));
+        assert!(likely_unclosed_quote(
+            &rec(&["K-3", "rreshti i parë\nrreshti i dytë"]),
+            ','
+        ));
+        assert!(!likely_unclosed_quote(
+            &rec(&["K-3", "Raporti gjashtëmujor, jo vjetor"]),
+            ','
+        ));
         assert!(!likely_unclosed_quote(&rec(&["K-3", "46,5 për qind"]), ';'));
     }
 

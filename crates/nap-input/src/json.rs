@@ -158,7 +158,11 @@ fn from_serde(text: &str, e: &serde_json::Error) -> ParseError {
 /// mistake is the comma, so find it: the last non-blank character before
 /// (line, byte column) — returned as (line, character column).
 fn trailing_comma_place(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
-    let start_of_line: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let start_of_line: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
     let at = (start_of_line + column.checked_sub(1)?).min(text.len());
     let before = text.get(..at)?.trim_end();
     if !before.ends_with(',') {
@@ -426,7 +430,11 @@ mod tests {
         assert_eq!(e.message, "malformed JSON: trailing comma");
         assert_eq!((e.line, e.col), (1, Some(6)));
         let e = parse("[\n  {\"a\": \"ë\"},\n]".as_bytes()).unwrap_err();
-        assert_eq!((e.line, e.col), (2, Some(13)), "at the comma, not at the bracket");
+        assert_eq!(
+            (e.line, e.col),
+            (2, Some(13)),
+            "at the comma, not at the bracket"
+        );
         assert_eq!(parse(b"  ").unwrap_err().message, "the file is empty");
     }
 

@@ -28,13 +28,10 @@ pub fn normalize(s: &str) -> String {
     if is_plain(s) {
         return s.to_string();
     }
-    let nfc: String = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_string()
-    } else {
-        s.nfc().collect()
-    };
-    let mut out = String::with_capacity(nfc.len());
-    let mut chars = nfc.chars().filter(|&c| !xml_forbidden(c)).peekable();
+    // Controls go first and NFC comes last, so a character split by a
+    // control (`e`, NUL, U+0308) still composes (`ë`).
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().filter(|&c| !xml_forbidden(c)).peekable();
     // State of the current line: still in its indentation, and the pending
     // run of white space (count and its first character).
     let mut at_line_start = true;
@@ -50,8 +47,15 @@ pub fn normalize(s: &str) -> String {
             c
         };
         if c == '\n' {
-            // Trailing white space of a line is dropped.
+            // Trailing white space of a line is dropped, and so is the
+            // indentation of a line that holds nothing else.
             run_len = 0;
+            if at_line_start {
+                let kept = out
+                    .trim_end_matches(|c: char| c != '\n' && is_space(c))
+                    .len();
+                out.truncate(kept);
+            }
             out.push('\n');
             at_line_start = true;
             continue;
@@ -77,10 +81,15 @@ pub fn normalize(s: &str) -> String {
         out.push(c);
     }
     let trimmed = out.trim_matches(|c: char| c.is_whitespace());
-    if trimmed.len() == out.len() {
+    let trimmed = if trimmed.len() == out.len() {
         out
     } else {
         trimmed.to_string()
+    };
+    if is_nfc_quick(trimmed.chars()) == IsNormalized::Yes {
+        trimmed
+    } else {
+        trimmed.nfc().collect()
     }
 }
 
@@ -93,7 +102,8 @@ fn is_plain(s: &str) -> bool {
     let mut ascii = true;
     for c in s.chars() {
         if c == '\n' {
-            if prev_space && !at_line_start {
+            // Trailing white space, or a line of white space only.
+            if prev_space {
                 return false;
             }
             at_line_start = true;
@@ -130,13 +140,24 @@ pub fn key(s: &str) -> String {
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
-    out
+    // Lower case can compose where upper case could not (`T̈` → `ẗ`).
+    if is_nfc_quick(out.chars()) == IsNormalized::Yes {
+        out
+    } else {
+        out.nfc().collect()
+    }
 }
 
 /// A key for matching with or without diacritics: [`key`] with combining
 /// marks removed (`në shqyrtim` and `ne shqyrtim` fold alike, as `Ç` and `c`).
 pub fn fold(s: &str) -> String {
-    key(s).nfd().filter(|&c| !is_combining_mark(c)).collect()
+    let bare: String = key(s).nfd().filter(|&c| !is_combining_mark(c)).collect();
+    // A word of marks alone vanishes: fold the spaces around it again.
+    if bare.split(' ').any(str::is_empty) {
+        bare.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        bare
+    }
 }
 
 /// The first `TODO`, `TBD` or `xxx` marker in `s` as a whole word,
@@ -167,6 +188,30 @@ pub fn find_marker(s: &str) -> Option<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inputs the fuzzer found (fuzz/regressions/normalize/): each rule is
+    /// idempotent and its output is NFC.
+    #[test]
+    fn fuzz_regressions_are_stable() {
+        for s in ["\u{301} x", "T\u{308}", "e\0\u{308}", "a\n \nb"] {
+            let n = normalize(s);
+            assert_eq!(normalize(&n), n, "normalize {s:?}");
+            assert_eq!(key(&key(s)), key(s), "key {s:?}");
+            assert_eq!(fold(&fold(s)), fold(s), "fold {s:?}");
+            assert_eq!(fold(&n), fold(s), "fold after normalize {s:?}");
+            assert!(unicode_normalization::is_nfc(&key(s)), "key {s:?} is NFC");
+        }
+        assert_eq!(
+            normalize("e\0\u{308}"),
+            "ë",
+            "a control between a letter and its mark"
+        );
+        assert_eq!(
+            normalize("a\n \nb"),
+            "a\n\nb",
+            "a line of spaces only is empty"
+        );
+    }
 
     #[test]
     fn nfc_composes_e_with_diaeresis() {

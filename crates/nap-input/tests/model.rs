@@ -222,7 +222,12 @@ fn more_comments_than_the_limit_are_refused_at_the_row_past_it() {
     let dir = tempfile::tempdir().unwrap();
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/check/ok");
     copy(&base, dir.path());
-    let file = std::fs::read_dir(dir.path().join("comments")).unwrap().next().unwrap().unwrap().path();
+    let file = std::fs::read_dir(dir.path().join("comments"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     // The fixture may be Windows-1250: work on bytes, ids are ASCII.
     let bytes = std::fs::read(&file).unwrap();
     let mut lines = bytes.split(|b| *b == b'\n');
@@ -238,9 +243,16 @@ fn more_comments_than_the_limit_are_refused_at_the_row_past_it() {
     }
     std::fs::write(&file, csv).unwrap();
     let loaded = nap_input::load(dir.path(), &Default::default());
-    let limit: Vec<_> = loaded.diagnostics.iter().filter(|d| d.message.contains("limit")).collect();
+    let limit: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("limit"))
+        .collect();
     assert_eq!(limit.len(), 1, "{:#?}", loaded.diagnostics);
     assert!(limit[0].is_error());
-    assert_eq!(limit[0].line, Some(nap_input::MAX_COMMENTS + 2), "the first row past the limit");
+    assert_eq!(
+        limit[0].line,
+        Some(nap_input::MAX_COMMENTS + 2),
+        "the first row past the limit"
+    );
 }
-
