@@ -207,6 +207,10 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
     };
     let mut content: Vec<Vec<Identifier>> = vec![Vec::new(); paged.structure.len()];
     let page_count = paged.pages.len();
+    // krilla panics on a destination past the last page; the fuzzer found
+    // layouts that name one (fuzz/regressions/pdf_writer/), so every
+    // destination is kept inside the document.
+    let last_page = page_count.saturating_sub(1);
     for page in std::mem::take(&mut paged.pages) {
         let mut kpage = kdoc.start_page_with(PageSettings::new(
             Size::from_wh(paged.page_width, paged.page_height)
@@ -342,7 +346,7 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                             }
                             LinkTarget::Internal { page, y } => {
                                 Target::Destination(Destination::Xyz(XyzDestination::new(
-                                    *page,
+                                    (*page).min(last_page),
                                     Point::from_xy(0.0, (*y - 12.0).max(0.0)),
                                 )))
                             }
@@ -377,7 +381,7 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
     let entries = &paged.outline;
     let mut i = 0;
     while i < entries.len() {
-        let (node, next) = outline_node(entries, i);
+        let (node, next) = outline_node(entries, i, last_page);
         outline.push_child(node);
         i = next;
     }
@@ -412,15 +416,22 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
 
 /// An outline node for entry `i` with the deeper entries after it as
 /// children; returns the index after its subtree.
-fn outline_node(entries: &[nap_layout::OutlineEntry], i: usize) -> (OutlineNode, usize) {
+fn outline_node(
+    entries: &[nap_layout::OutlineEntry],
+    i: usize,
+    last_page: usize,
+) -> (OutlineNode, usize) {
     let e = &entries[i];
     let mut node = OutlineNode::new(
         e.title.clone(),
-        XyzDestination::new(e.page, Point::from_xy(0.0, (e.y - 12.0).max(0.0))),
+        XyzDestination::new(
+            e.page.min(last_page),
+            Point::from_xy(0.0, (e.y - 12.0).max(0.0)),
+        ),
     );
     let mut j = i + 1;
     while j < entries.len() && entries[j].level > e.level {
-        let (child, next) = outline_node(entries, j);
+        let (child, next) = outline_node(entries, j, last_page);
         node.push_child(child);
         j = next;
     }
