@@ -78,9 +78,19 @@ pub const SANS_NAME: &str = "Noto Sans";
 pub fn has_glyph(c: char) -> bool {
     use std::sync::OnceLock;
     static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
-    FACE.get_or_init(|| ttf_parser::Face::parse(bytes(Face { family: Family::Serif, bold: false, italic: false }), 0).ok())
-        .as_ref()
-        .is_some_and(|f| f.glyph_index(c).is_some())
+    FACE.get_or_init(|| {
+        ttf_parser::Face::parse(
+            bytes(Face {
+                family: Family::Serif,
+                bold: false,
+                italic: false,
+            }),
+            0,
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|f| f.glyph_index(c).is_some())
 }
 
 #[cfg(test)]
