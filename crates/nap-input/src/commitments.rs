@@ -1,6 +1,6 @@
 //! areas/<area-id>/commitments.json: the commitments of one policy area.
 
-use crate::ctx::{Ctx, Obj, MAX_TEXT_FILE};
+use crate::ctx::{Ctx, Obj};
 use crate::json::{self, Kind, Pos};
 use crate::plan::Registry;
 use crate::text::key;
@@ -56,30 +56,12 @@ pub fn read(
     seen: &mut Seen,
 ) -> AreaCommitments {
     let mut out = AreaCommitments::default();
-    let bytes = match cx.read(file, MAX_TEXT_FILE) {
-        crate::ctx::Read::Bytes(b) => b,
-        crate::ctx::Read::Missing => {
-            cx.push(
-                Diagnostic::error(file, "the policy area has no commitments.json")
-                    .hint("add the area's commitments as a JSON list; see docs/inputs.md"),
-            );
-            return out;
-        }
-        crate::ctx::Read::Failed => {
-            seen.unreadable = true;
-            return out;
-        }
-    };
-    let root = match json::parse(&bytes) {
+    let missing = Diagnostic::error(file, "the policy area has no commitments.json")
+        .hint("add the area's commitments as a JSON list; see docs/inputs.md");
+    let root = match cx.read_json(file, missing) {
         Ok(v) => v,
-        Err(e) => {
-            cx.push(Diagnostic {
-                line: Some(e.line),
-                column: e.col,
-                hint: e.hint,
-                ..Diagnostic::error(file, e.message)
-            });
-            seen.unreadable = true;
+        Err(why) => {
+            seen.unreadable |= why == crate::ctx::JsonFile::Unreadable;
             return out;
         }
     };

@@ -34,6 +34,13 @@ pub enum Read {
     Bytes(Vec<u8>),
 }
 
+/// Why [`Ctx::read_json`] gave no value (its diagnostic is recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonFile {
+    Missing,
+    Unreadable,
+}
+
 /// A text field: normalized, with where its value starts.
 #[derive(Debug, Clone)]
 pub struct Txt {
@@ -132,6 +139,29 @@ impl Ctx {
             .hint("copy the file into the input folder instead of linking to it"),
         );
         false
+    }
+
+    /// Reads and parses the JSON file `rel`. A missing file records
+    /// `missing`; a refused, unreadable or malformed one records its own
+    /// diagnostic (the parser's line and column).
+    pub fn read_json(&mut self, rel: &str, missing: Diagnostic) -> Result<Value, JsonFile> {
+        let bytes = match self.read(rel, MAX_TEXT_FILE) {
+            Read::Bytes(b) => b,
+            Read::Missing => {
+                self.push(missing);
+                return Err(JsonFile::Missing);
+            }
+            Read::Failed => return Err(JsonFile::Unreadable),
+        };
+        crate::json::parse(&bytes).map_err(|e| {
+            self.push(Diagnostic {
+                line: Some(e.line),
+                column: e.col,
+                hint: e.hint,
+                ..Diagnostic::error(rel, e.message)
+            });
+            JsonFile::Unreadable
+        })
     }
 
     /// Reads `rel` (forward slashes, relative to the input folder) once,

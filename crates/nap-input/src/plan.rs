@@ -1,8 +1,8 @@
 //! plan.json: the plan's metadata, its institutions, policy areas and rounds,
 //! and the lookups every other file is resolved against.
 
-use crate::ctx::{suggest, Ctx, Txt, MAX_TEXT_FILE};
-use crate::json::{self, Kind, Pos, Value};
+use crate::ctx::{suggest, Ctx, Txt};
+use crate::json::{Kind, Pos, Value};
 use crate::text::key;
 use nap_model::{Date, Diagnostic, Institution, Period, Poc, Round};
 use std::collections::HashMap;
@@ -120,28 +120,9 @@ impl Registry {
 
 /// Reads plan.json; `None` when it is missing or not JSON.
 pub fn read(cx: &mut Ctx) -> Option<Head> {
-    let bytes = match cx.read(FILE, MAX_TEXT_FILE) {
-        crate::ctx::Read::Bytes(b) => b,
-        crate::ctx::Read::Missing => {
-            cx.push(Diagnostic::error(FILE, "plan.json is missing").hint(
-                "every input folder starts with plan.json; see docs/inputs.md for an example",
-            ));
-            return None;
-        }
-        crate::ctx::Read::Failed => return None,
-    };
-    let root = match json::parse(&bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            cx.push(Diagnostic {
-                line: Some(e.line),
-                column: e.col,
-                hint: e.hint,
-                ..Diagnostic::error(FILE, e.message)
-            });
-            return None;
-        }
-    };
+    let missing = Diagnostic::error(FILE, "plan.json is missing")
+        .hint("every input folder starts with plan.json; see docs/inputs.md for an example");
+    let root = cx.read_json(FILE, missing).ok()?;
     let f = FILE;
     let mut o = cx.obj(f, &root, "", "plan.json")?;
     let country = cx.text(f, &mut o, "country", true).map(|t| t.s);

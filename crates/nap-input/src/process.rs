@@ -1,6 +1,6 @@
 //! process/process.json: the record of the co-creation process.
 
-use crate::ctx::{Ctx, MAX_TEXT_FILE};
+use crate::ctx::Ctx;
 use crate::json::{self, Kind};
 use crate::text::{key, normalize};
 use nap_model::{Activity, Count, Date, Diagnostic, Phase, Process};
@@ -10,26 +10,10 @@ pub const FILE: &str = "process/process.json";
 
 pub fn read(cx: &mut Ctx) -> Option<Process> {
     let f = FILE;
-    let bytes = match cx.read(f, MAX_TEXT_FILE) {
-        crate::ctx::Read::Bytes(b) => b,
-        crate::ctx::Read::Missing => {
-            cx.push(Diagnostic::error(f, "process/process.json is missing").hint("it records the phases and activities of the co-creation process; see docs/inputs.md"));
-            return None;
-        }
-        crate::ctx::Read::Failed => return None,
-    };
-    let root = match json::parse(&bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            cx.push(Diagnostic {
-                line: Some(e.line),
-                column: e.col,
-                hint: e.hint,
-                ..Diagnostic::error(f, e.message)
-            });
-            return None;
-        }
-    };
+    let missing = Diagnostic::error(FILE, "process/process.json is missing").hint(
+        "it records the phases and activities of the co-creation process; see docs/inputs.md",
+    );
+    let root = cx.read_json(FILE, missing).ok()?;
     let mut o = cx.obj(f, &root, "", "process.json")?;
     let title = cx.text(f, &mut o, "title", true);
     let mut phases = Vec::new();
