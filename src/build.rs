@@ -15,6 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Checked options of `nap build`.
@@ -146,6 +147,19 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
             for w in &r.warnings {
                 let _ = writeln!(err, "{w}");
             }
+            if world.timings {
+                for s in &r.spans {
+                    let _ = writeln!(
+                        err,
+                        "           {:<6} {:<6} {:6.3} → {:6.3} s ({:.0} ms)",
+                        s.document,
+                        s.stage,
+                        s.start,
+                        s.end,
+                        (s.end - s.start) * 1000.0
+                    );
+                }
+            }
             r.files
         }
         Err(msg) => {
@@ -202,6 +216,8 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
 /// Every output file in memory, and the writers' warnings.
 pub struct Rendered {
     pub files: Vec<OutFile>,
+    /// How long each writing job took (printed with NAP_TIMINGS).
+    pub spans: Vec<Span>,
     /// E.g. characters the embedded fonts lack, named with their text.
     pub warnings: Vec<String>,
 }
@@ -216,18 +232,29 @@ pub fn render_all(
     let pdf_opts = nap_pdf::PdfOptions {
         pdfa: opts.final_build,
     };
-    let ((plan_docx, plan_pdf), (report_docx, report_pdf)) = rayon::join(
+    let spans = Spans::new();
+    // Layout and serialization are timed apart (NAP_TIMINGS); the layout is
+    // moved into the writer, which frees each page once written.
+    let pdf = |name: &'static str, doc: &nap_doc::Document| {
+        let paged = spans.time(name, "layout", || nap_layout::layout(doc));
+        spans.time(name, "PDF", || nap_pdf::render_paged(doc, paged, &pdf_opts))
+    };
+    let docx = |name: &'static str, doc: &nap_doc::Document, rasters: &nap_docx::Rasters| {
+        spans.time(name, "DOCX", || nap_docx::docx_with(doc, rasters))
+    };
+    // The action plan's PDF is the longest chain; everything else (the
+    // figures' PNGs, both DOCX, the report's PDF) runs beside it.
+    let (plan_pdf, (plan_docx, report_docx, report_pdf)) = rayon::join(
+        || pdf("plan", &composed.plan),
         || {
-            rayon::join(
-                || nap_docx::docx(&composed.plan),
-                || nap_pdf::render(&composed.plan, &pdf_opts),
-            )
-        },
-        || {
-            rayon::join(
-                || nap_docx::docx(&composed.report),
-                || nap_pdf::render(&composed.report, &pdf_opts),
-            )
+            let rasters = spans.time("both", "PNG", || {
+                nap_docx::Rasters::of(&[&composed.plan, &composed.report])
+            });
+            let (plan_docx, report_docx) = rayon::join(
+                || docx("plan", &composed.plan, &rasters),
+                || docx("report", &composed.report, &rasters),
+            );
+            (plan_docx, report_docx, pdf("report", &composed.report))
         },
     );
     let plan_pdf =
@@ -270,7 +297,55 @@ pub fn render_all(
             bytes: composed.report_markdown.clone().into_bytes(),
         });
     }
-    Ok(Rendered { files, warnings })
+    Ok(Rendered {
+        files,
+        warnings,
+        spans: spans.into_sorted(),
+    })
+}
+
+/// When each writing job ran, relative to the start of writing.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub document: &'static str,
+    pub stage: &'static str,
+    pub start: f64,
+    pub end: f64,
+}
+
+struct Spans {
+    t0: Instant,
+    list: Mutex<Vec<Span>>,
+}
+
+impl Spans {
+    fn new() -> Spans {
+        Spans {
+            t0: Instant::now(),
+            list: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn time<R>(&self, document: &'static str, stage: &'static str, f: impl FnOnce() -> R) -> R {
+        let start = self.t0.elapsed().as_secs_f64();
+        let r = f();
+        let end = self.t0.elapsed().as_secs_f64();
+        if let Ok(mut list) = self.list.lock() {
+            list.push(Span {
+                document,
+                stage,
+                start,
+                end,
+            });
+        }
+        r
+    }
+
+    fn into_sorted(self) -> Vec<Span> {
+        let mut list = self.list.into_inner().unwrap_or_default();
+        list.sort_by(|a, b| a.start.total_cmp(&b.start));
+        list
+    }
 }
 
 /// The PDF writer warns once per character its fonts lack; the places in the

@@ -78,7 +78,6 @@ enum FuzzBlock {
         id: String,
         valid_svg: bool,
         svg: String,
-        png: Vec<u8>,
         width_mm: f32,
         height_mm: f32,
         alt: String,
@@ -312,7 +311,6 @@ impl Builder {
                 id,
                 valid_svg,
                 svg,
-                png,
                 width_mm,
                 height_mm,
                 alt,
@@ -320,7 +318,6 @@ impl Builder {
             } => Block::Figure(Figure {
                 id: self.unique(id),
                 svg: Arc::from(if *valid_svg { SVG } else { svg.as_str() }),
-                png: Arc::from(png.as_slice()),
                 width_mm: positive(*width_mm, 1.0, 400.0),
                 height_mm: positive(*height_mm, 1.0, 400.0),
                 alt: text(alt),

@@ -49,10 +49,10 @@ pub struct Composed {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Figures drawn once per build, shared by both documents.
+/// Figures drawn (as SVG) once per build, shared by both documents.
 struct Figures<'p> {
     plan: &'p Plan,
-    cells: BTreeMap<&'static str, OnceLock<Option<Arc<nap_figures::Rendered>>>>,
+    cells: BTreeMap<&'static str, OnceLock<Option<Arc<nap_figures::Svg>>>>,
 }
 
 impl<'p> Figures<'p> {
@@ -65,10 +65,10 @@ impl<'p> Figures<'p> {
                 .collect(),
         }
     }
-    fn get(&self, name: &str) -> Option<Arc<nap_figures::Rendered>> {
+    fn get(&self, name: &str) -> Option<Arc<nap_figures::Svg>> {
         self.cells
             .get(name)?
-            .get_or_init(|| nap_figures::figure(name, self.plan).map(Arc::new))
+            .get_or_init(|| nap_figures::figure_svg(name, self.plan).map(Arc::new))
             .clone()
     }
 }
@@ -109,13 +109,6 @@ pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagn
     let figures = Figures::new(plan);
 
     let (plan_doc, report_doc) = std::thread::scope(|s| {
-        // Figures are the costliest part of composing; draw them alongside
-        // the templates instead of one after another when first met. Each is
-        // drawn once (a `OnceLock`), whichever thread gets there first.
-        for name in directive::FIGURES {
-            let figures = &figures;
-            s.spawn(move || figures.get(name));
-        }
         let report = s.spawn(|| document(&templates, REPORT_TEMPLATE, &view, plan, opts, &figures));
         let plan_doc = document(&templates, PLAN_TEMPLATE, &view, plan, opts, &figures);
         (
@@ -333,8 +326,7 @@ impl<'a> Assembler<'a> {
                 let n = self.numbers.number(name);
                 Block::Figure(nap_doc::Figure {
                     id: self.ctx.unique_id(&format!("figura-{n}")),
-                    svg: Arc::from(r.svg.as_str()),
-                    png: Arc::from(r.png.as_slice()),
+                    svg: Arc::from(r.source.as_str()),
                     width_mm: r.width_mm,
                     height_mm: r.height_mm,
                     alt: r.alt.clone(),

@@ -151,16 +151,15 @@ pub struct Cell {
     pub colspan: u16,
 }
 
-/// A figure: one SVG (the single source, embedded as vectors in PDF) and its
-/// rasterisation (PNG at print resolution, for DOCX).
+/// A figure: one SVG, the single source. Each writer embeds it the way its
+/// format can: the PDF as vectors, the DOCX as a PNG rasterised from it at
+/// print resolution (`nap_figures::Rasters`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
     /// Stable id, e.g. "figura-1".
     pub id: String,
     #[serde(skip)]
     pub svg: Arc<str>,
-    #[serde(skip)]
-    pub png: Arc<[u8]>,
     /// Printed size in millimetres.
     pub width_mm: f32,
     pub height_mm: f32,
@@ -252,18 +251,30 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     s
 }
 
-/// Visits every block depth-first in reading order (cells, list items, quotes).
+/// Visits every block depth-first in reading order (cells, list items,
+/// quotes). Iterative: hostile nesting thousands deep must not overflow the
+/// stack.
 pub fn walk<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
-    for b in blocks {
+    let mut stack: Vec<std::slice::Iter<'a, Block>> = vec![blocks.iter()];
+    while let Some(top) = stack.last_mut() {
+        let Some(b) = top.next() else {
+            stack.pop();
+            continue;
+        };
         f(b);
         match b {
-            Block::List(l) => l.items.iter().for_each(|it| walk(it, f)),
-            Block::Quote(inner) => walk(inner, f),
-            Block::Table(t) => t
-                .rows
-                .iter()
-                .flat_map(|r| &r.cells)
-                .for_each(|c| walk(&c.blocks, f)),
+            Block::List(l) => {
+                // Items in order: push them reversed, the first on top.
+                for item in l.items.iter().rev() {
+                    stack.push(item.iter());
+                }
+            }
+            Block::Quote(inner) => stack.push(inner.iter()),
+            Block::Table(t) => {
+                for c in t.rows.iter().flat_map(|r| &r.cells).rev() {
+                    stack.push(c.blocks.iter());
+                }
+            }
             _ => {}
         }
     }
@@ -389,4 +400,53 @@ pub fn sample() -> Document {
         },
     ];
     Document { meta, blocks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The visiting order, spelled out recursively.
+    fn recursive<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+        for b in blocks {
+            out.push(b);
+            match b {
+                Block::List(l) => l.items.iter().for_each(|it| recursive(it, out)),
+                Block::Quote(inner) => recursive(inner, out),
+                Block::Table(t) => t
+                    .rows
+                    .iter()
+                    .flat_map(|r| &r.cells)
+                    .for_each(|c| recursive(&c.blocks, out)),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn walk_visits_in_reading_order() {
+        let doc = sample();
+        let mut walked = Vec::new();
+        walk(&doc.blocks, &mut |b| walked.push(b));
+        let mut expected = Vec::new();
+        recursive(&doc.blocks, &mut expected);
+        assert!(walked.len() > doc.blocks.len(), "nested blocks are visited");
+        assert_eq!(walked, expected);
+    }
+
+    #[test]
+    fn walk_survives_deep_nesting() {
+        let mut b = Block::para("x");
+        for _ in 0..200_000 {
+            b = Block::Quote(vec![b]);
+        }
+        let mut n = 0;
+        walk(std::slice::from_ref(&b), &mut |_| n += 1);
+        assert_eq!(n, 200_001);
+        // Dropping it recursively would overflow too: unnest first.
+        let mut cur = b;
+        while let Block::Quote(mut v) = cur {
+            cur = v.pop().unwrap_or(Block::Rule);
+        }
+    }
 }

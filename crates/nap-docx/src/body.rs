@@ -12,6 +12,7 @@ use crate::parts::{
     NUM_FIRST_ORDERED, NUM_HEADINGS, TABLE_BORDERS, TEXT_H, TEXT_W,
 };
 use crate::xml::{escape, text_into};
+use crate::Rasters;
 use nap_doc::{Align, Block, Document, Figure, Inline, ParaStyle, Revision, Span, Table};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -89,6 +90,7 @@ enum Task<'a> {
 struct Writer<'a> {
     out: String,
     outline: &'a Outline,
+    rasters: &'a Rasters,
     /// `w:author` and `w:date` attributes of tracked changes, escaped.
     revision_attrs: String,
     /// Shared by bookmarks and tracked changes, which Word requires unique.
@@ -101,7 +103,7 @@ struct Writer<'a> {
     ordered: Vec<OrderedNum>,
 }
 
-pub fn render(doc: &Document, outline: &Outline, when: &str) -> Body {
+pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) -> Body {
     let rels = FIXED_RELS
         .iter()
         .enumerate()
@@ -115,6 +117,7 @@ pub fn render(doc: &Document, outline: &Outline, when: &str) -> Body {
     let mut w = Writer {
         out: String::with_capacity(16_384 + doc.blocks.len() * 400),
         outline,
+        rasters,
         revision_attrs: format!(
             "w:author=\"{}\" w:date=\"{when}\"",
             escape(&doc.meta.revision_author)
@@ -713,10 +716,11 @@ impl<'a> Writer<'a> {
         self.out.push_str("</w:pPr>");
         let caption = !figure.caption.is_empty();
         let mark = (!caption).then(|| self.bookmark_start(&bookmark));
-        match png_size(&figure.png) {
-            Some(pixels) => self.drawing(figure, pixels, ctx),
+        let png = self.rasters.get(figure);
+        match png.as_ref().and_then(|p| png_size(p).map(|s| (p, s))) {
+            Some((png, pixels)) => self.drawing(figure, png.clone(), pixels, ctx),
             None => {
-                // No image yet (or not a PNG): the alt text keeps the place
+                // The SVG could not be drawn: the alt text keeps the place
                 // visible instead of a broken picture.
                 self.out.push_str("<w:r><w:rPr><w:i/><w:iCs/></w:rPr>");
                 text_into(&mut self.out, &format!("[{}]", figure.alt), false);
@@ -739,7 +743,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn drawing(&mut self, figure: &Figure, (px_w, px_h): (u32, u32), ctx: Ctx) {
+    fn drawing(&mut self, figure: &Figure, png: Arc<[u8]>, (px_w, px_h): (u32, u32), ctx: Ctx) {
         let aspect = f64::from(px_h) / f64::from(px_w);
         let mm = |v: f32| (v.is_finite() && v > 0.0).then(|| f64::from(v) * EMU_PER_MM);
         let max_w = f64::from(ctx.width.saturating_sub(ctx.indent).max(567)) * EMU_PER_TWIP;
@@ -759,7 +763,7 @@ impl<'a> Writer<'a> {
         let rid = self.rel("image", format!("media/{name}"), false);
         self.media.push(Media {
             name: name.clone(),
-            data: figure.png.clone(),
+            data: png,
         });
         let alt = escape(&figure.alt);
         self.out.push_str(&format!(

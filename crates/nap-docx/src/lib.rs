@@ -23,15 +23,23 @@ mod time;
 mod xml;
 
 use nap_doc::Document;
+pub use nap_figures::Rasters;
 use package::Entry;
 
 /// Writes `doc` as a .docx package. Pure: no I/O, no clock; the same
 /// document gives the same bytes.
 pub fn docx(doc: &Document) -> Vec<u8> {
+    docx_with(doc, &Rasters::of(&[doc]))
+}
+
+/// [`docx`] with the figures' PNGs already rasterised (a build makes them
+/// once for both documents, while the PDF is being laid out). A figure
+/// missing from `rasters` prints its alt text.
+pub fn docx_with(doc: &Document, rasters: &Rasters) -> Vec<u8> {
     let meta = &doc.meta;
     let outline = outline::Outline::scan(&doc.blocks);
     let when = time::iso_utc(meta.timestamp);
-    let body = body::render(doc, &outline, &when);
+    let body = body::render(doc, &outline, rasters, &when);
 
     let headers = ["header1.xml", "header2.xml"];
     let footers = ["footer1.xml", "footer2.xml"];

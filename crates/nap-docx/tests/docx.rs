@@ -483,7 +483,11 @@ fn figure_is_an_inline_png_with_alt_text_size_and_caption() {
     else {
         unreachable!()
     };
-    assert_eq!(unzip(&bytes)["word/media/image1.png"], figure.png.to_vec());
+    // The picture is the figure's SVG rasterised at print resolution.
+    assert_eq!(
+        unzip(&bytes)["word/media/image1.png"],
+        nap_figures::rasterize(&figure.svg, figure.width_mm, nap_figures::DPI)
+    );
     // The caption follows the picture, bookmarked for `#figura-1` links.
     let paragraphs: Vec<Node> = all(&xml, "p").collect();
     let at = paragraphs
@@ -503,11 +507,10 @@ fn figure_is_an_inline_png_with_alt_text_size_and_caption() {
 
 #[test]
 fn figures_are_numbered_by_position_and_fit_the_text_width() {
-    let fig = |id: &str, w: f32, h: f32, png: Vec<u8>| {
+    let fig = |id: &str, w: f32, h: f32, svg: String| {
         Block::Figure(Figure {
             id: id.into(),
-            svg: "<svg/>".into(),
-            png: png.into(),
+            svg: svg.into(),
             width_mm: w,
             height_mm: h,
             alt: format!("alt {id}"),
@@ -517,9 +520,9 @@ fn figures_are_numbered_by_position_and_fit_the_text_width() {
     let doc = Document {
         meta: sample().meta,
         blocks: vec![
-            fig("a", 300.0, 150.0, common::png(20, 10)),
-            fig("b", f32::NAN, 0.0, common::png(40, 10)),
-            fig("c", 50.0, 50.0, Vec::new()),
+            fig("a", 300.0, 150.0, common::svg(20, 10)),
+            fig("b", f32::NAN, 0.0, common::svg(40, 10)),
+            fig("c", 50.0, 50.0, "<svg".into()),
         ],
     };
     let bytes = nap_docx::docx(&doc);
@@ -536,7 +539,7 @@ fn figures_are_numbered_by_position_and_fit_the_text_width() {
         })
         .collect();
     // Too wide: scaled to the 16 cm text width, aspect kept. No size: the
-    // text width and the PNG's aspect. Not a PNG: no picture at all.
+    // text width and the PNG's aspect. An unreadable SVG: no picture at all.
     assert_eq!(extents, [(5_760_720, 2_880_360), (5_760_720, 1_440_180)]);
     let names: Vec<String> = unzip(&bytes)
         .into_keys()
@@ -714,8 +717,7 @@ fn hostile_text_comes_out_literally() {
     });
     doc.blocks.push(Block::Figure(Figure {
         id: hostile.into(),
-        svg: "".into(),
-        png: common::png(4, 4).into(),
+        svg: common::svg(4, 4).into(),
         width_mm: 10.0,
         height_mm: 10.0,
         alt: hostile.into(),

@@ -23,7 +23,7 @@ mod words;
 mod testdata;
 
 pub use comments::comments_svg;
-pub use raster::{font_database, rasterize, try_rasterize, RasterError};
+pub use raster::{font_database, parse, rasterize, try_rasterize, RasterError, Rasters};
 pub use summary::summary_svg;
 pub use timeline::timeline_svg;
 
@@ -87,13 +87,18 @@ impl Svg {
 /// phases (timeline, summary) or no comments (comments). A document then
 /// leaves the figure out rather than print an empty frame.
 pub fn figure(name: &str, plan: &Plan) -> Option<Rendered> {
-    let svg = match name {
+    figure_svg(name, plan).map(|svg| svg.render(DPI))
+}
+
+/// [`figure`] without the PNG: the SVG only (what a document carries; the
+/// DOCX writer rasterises it with [`Rasters`]).
+pub fn figure_svg(name: &str, plan: &Plan) -> Option<Svg> {
+    Some(match name {
         "timeline" if !plan.process.phases.is_empty() => timeline_svg(&plan.process),
         "summary" if !plan.process.phases.is_empty() => summary_svg(&plan.process),
         "comments" if !plan.comments.is_empty() => comments_svg(plan),
         _ => return None,
-    };
-    Some(svg.render(DPI))
+    })
 }
 
 #[cfg(test)]

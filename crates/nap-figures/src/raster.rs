@@ -1,7 +1,10 @@
 //! SVG to PNG with resvg, on the embedded fonts only.
 
+use nap_doc::{Block, Document, Figure};
+use rayon::prelude::*;
 use resvg::tiny_skia::{Color, Pixmap, Transform};
 use resvg::usvg::{self, fontdb};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -24,6 +27,48 @@ fn fonts() -> Arc<fontdb::Database> {
         Arc::new(db)
     })
     .clone()
+}
+
+/// The SVG read by usvg with the embedded fonts (text laid out and turned
+/// into glyph outlines), for the rasteriser here and for the PDF writer.
+///
+/// A build meets each figure up to three times (its PNG, and the PDF of each
+/// document that shows it); reading it, text layout included, costs about as
+/// much as drawing it, so the last few trees read are kept and shared. The
+/// cache only saves work: a tree depends on nothing but the SVG text and the
+/// embedded fonts, so the result is the same with or without it.
+pub fn parse(svg: &str) -> Result<Arc<usvg::Tree>, RasterError> {
+    use std::sync::Mutex;
+    /// Figures per build are few (three kinds); more kept would only hold
+    /// memory in a long-running process (the test suites).
+    const KEEP: usize = 8;
+    type Trees = Vec<(Arc<str>, Arc<usvg::Tree>)>;
+    static TREES: Mutex<Trees> = Mutex::new(Vec::new());
+    let cached = |trees: &Trees| {
+        trees
+            .iter()
+            .find(|(s, _)| **s == *svg)
+            .map(|(_, t)| t.clone())
+    };
+    if let Some(t) = TREES.lock().ok().and_then(|t| cached(&t)) {
+        return Ok(t);
+    }
+    let opt = usvg::Options {
+        font_family: nap_fonts::SANS_NAME.to_string(),
+        fontdb: fonts(),
+        ..usvg::Options::default()
+    };
+    let tree =
+        Arc::new(usvg::Tree::from_str(svg, &opt).map_err(|e| RasterError::Parse(e.to_string()))?);
+    if let Ok(mut trees) = TREES.lock() {
+        if cached(&trees).is_none() {
+            if trees.len() == KEEP {
+                trees.remove(0);
+            }
+            trees.push((Arc::from(svg), tree.clone()));
+        }
+    }
+    Ok(tree)
 }
 
 /// Why an SVG could not be rasterised.
@@ -52,16 +97,18 @@ impl std::error::Error for RasterError {}
 const MAX_PIXELS: f64 = 64.0e6;
 
 /// Rasterises `svg` to an opaque PNG `width_mm` wide at `dpi` (its height
-/// follows the SVG's aspect ratio), with the embedded fonts.
+/// follows the SVG's aspect ratio), with the embedded fonts. Without a
+/// usable width (not finite, or not positive) the SVG's own width is used,
+/// read as CSS pixels (96 per inch).
 pub fn try_rasterize(svg: &str, width_mm: f32, dpi: f32) -> Result<Vec<u8>, RasterError> {
-    let opt = usvg::Options {
-        font_family: nap_fonts::SANS_NAME.to_string(),
-        fontdb: fonts(),
-        ..usvg::Options::default()
-    };
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| RasterError::Parse(e.to_string()))?;
+    let tree = parse(svg)?;
     let size = tree.size();
-    let mut w = f64::from(width_mm) / 25.4 * f64::from(dpi);
+    let width_mm = if width_mm.is_finite() && width_mm > 0.0 {
+        f64::from(width_mm)
+    } else {
+        f64::from(size.width()) * 25.4 / 96.0
+    };
+    let mut w = width_mm / 25.4 * f64::from(dpi);
     let mut h = w * f64::from(size.height()) / f64::from(size.width());
     if w * h > MAX_PIXELS {
         let k = (MAX_PIXELS / (w * h)).sqrt();
@@ -81,11 +128,13 @@ pub fn try_rasterize(svg: &str, width_mm: f32, dpi: f32) -> Result<Vec<u8>, Rast
 /// cheaper than tiny-skia's RGBA at default compression, for a somewhat
 /// larger file. Deterministic: same pixels, same bytes.
 fn encode_rgb(pixmap: &Pixmap) -> Vec<u8> {
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
+    // A plain loop: the `flat_map(..).collect()` it replaces did not
+    // vectorise and cost as much as the compression.
+    let data = pixmap.data();
+    let mut rgb = vec![0u8; data.len() / 4 * 3];
+    for (d, s) in rgb.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
+        d.copy_from_slice(&s[..3]);
+    }
     let mut out = Vec::with_capacity(rgb.len() / 8);
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     enc.set_color(png::ColorType::Rgb);
@@ -96,6 +145,57 @@ fn encode_rgb(pixmap: &Pixmap) -> Vec<u8> {
     w.write_image_data(&rgb).expect("PNG data");
     w.finish().expect("PNG end");
     out
+}
+
+/// The PNGs of the figures of one or more documents, for the DOCX writer:
+/// each distinct figure (SVG and printed width) rasterised once at [`crate::DPI`],
+/// even when two documents show it, the figures in parallel.
+///
+/// Rasterising is the costliest step of a small build, and only the DOCX
+/// needs it; computing it here, apart from composing, lets it run while the
+/// PDF is laid out instead of before.
+#[derive(Debug, Clone, Default)]
+pub struct Rasters {
+    pngs: HashMap<FigureKey, Option<Arc<[u8]>>>,
+}
+
+/// A figure's SVG text and printed width (as bits: a hashable float).
+type FigureKey = (Arc<str>, u32);
+
+impl Rasters {
+    /// Rasterises every figure of `docs`.
+    pub fn of(docs: &[&Document]) -> Rasters {
+        let mut wanted: Vec<(Arc<str>, f32)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for doc in docs {
+            nap_doc::walk(&doc.blocks, &mut |b| {
+                if let Block::Figure(f) = b {
+                    if seen.insert((f.svg.clone(), f.width_mm.to_bits())) {
+                        wanted.push((f.svg.clone(), f.width_mm));
+                    }
+                }
+            });
+        }
+        let pngs = wanted
+            .into_par_iter()
+            .map(|(svg, width_mm)| {
+                let png = try_rasterize(&svg, width_mm, crate::DPI)
+                    .ok()
+                    .map(Arc::from);
+                ((svg, width_mm.to_bits()), png)
+            })
+            .collect();
+        Rasters { pngs }
+    }
+
+    /// The PNG of `figure`; `None` when its SVG cannot be read, or when the
+    /// figure was not among the documents these rasters were made for.
+    pub fn get(&self, figure: &Figure) -> Option<Arc<[u8]>> {
+        self.pngs
+            .get(&(figure.svg.clone(), figure.width_mm.to_bits()))
+            .cloned()
+            .flatten()
+    }
 }
 
 /// [`try_rasterize`] for the SVGs this crate writes, which usvg always

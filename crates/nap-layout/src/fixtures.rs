@@ -184,7 +184,6 @@ pub fn stress(sections: usize) -> Document {
         doc.blocks.push(Block::Figure(Figure {
             id: format!("figura-{s}"),
             svg: SVG.into(),
-            png: std::sync::Arc::from(&[][..]),
             width_mm: 160.0,
             height_mm: 64.0,
             alt: "Tri fazat e procesit: përgatitjet, konsultimet, miratimi".into(),
@@ -229,5 +228,107 @@ pub fn stress(sections: usize) -> Document {
         doc.blocks.push(justified(&"Transparenca".repeat(25)));
         doc.blocks.push(Block::Rule);
     }
+    doc
+}
+
+/// A document whose headings and tables hide in lists, quotes, table cells
+/// and containers nested deeper than the layout indents (flattened), with
+/// repeated heading ids, empty tables, several tables of contents and
+/// characters the fonts lack: what the layout's counters must follow.
+pub fn nesting() -> Document {
+    let mut doc = sample();
+    let mut deep = vec![Block::para("Në fund të thellësisë.")];
+    for i in 0..30 {
+        let inner = std::mem::take(&mut deep);
+        deep = vec![
+            heading(4, &format!("thelle-{i}"), &format!("Niveli {i}")),
+            Block::Table(long_table(1 + i % 2)),
+            if i % 2 == 0 {
+                Block::Quote(inner)
+            } else {
+                Block::List(List {
+                    ordered: i % 4 == 1,
+                    start: 1,
+                    items: vec![inner, vec![Block::para("Pika tjetër 字.")]],
+                })
+            },
+        ];
+    }
+    let toc = |depth| Block::Toc {
+        title: "Përmbajtja".into(),
+        depth,
+    };
+    doc.blocks = vec![
+        toc(4),
+        heading(1, "hyrja", "Hyrja"),
+        justified(PARAS[0]),
+        Block::Table(Table {
+            columns: vec![None, None],
+            header_rows: 1,
+            rows: vec![
+                Row {
+                    cells: vec![cell("Kolona"), cell("Përmbajtja")],
+                },
+                Row {
+                    cells: vec![
+                        Cell {
+                            blocks: vec![
+                                heading(3, "qeliza", "Titull në qelizë"),
+                                Block::para("Tekst në qelizë."),
+                            ],
+                            colspan: 1,
+                        },
+                        Cell {
+                            blocks: vec![
+                                Block::Table(long_table(2)),
+                                Block::Preformatted(vec!["kod 😀 në qelizë".into()]),
+                            ],
+                            colspan: 1,
+                        },
+                    ],
+                },
+            ],
+            label_column: false,
+        }),
+        toc(2),
+        Block::List(List {
+            ordered: true,
+            start: 3,
+            items: vec![
+                vec![
+                    heading(2, "lista", "Titull në listë"),
+                    Block::Table(long_table(2)),
+                ],
+                vec![Block::Quote(vec![
+                    heading(4, "citim", "Titull në citim"),
+                    justified(PARAS[1]),
+                ])],
+            ],
+        }),
+        Block::Table(Table {
+            columns: vec![],
+            header_rows: 0,
+            rows: vec![],
+            label_column: false,
+        }),
+        Block::Table(Table {
+            columns: vec![],
+            header_rows: 0,
+            rows: vec![Row { cells: vec![] }],
+            label_column: false,
+        }),
+        heading(1, "hyrja", "Titull me id të përsëritur"),
+        toc(3),
+        Block::Quote(deep),
+        toc(4),
+        heading(2, "fundi", "Fundi"),
+        Block::Paragraph {
+            style: ParaStyle::Caption,
+            align: Align::Center,
+            content: vec![Inline::plain("Tabela e fundit 中")],
+        },
+        Block::Table(long_table(30)),
+        justified(PARAS[2]),
+    ];
     doc
 }

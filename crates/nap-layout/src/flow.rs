@@ -10,8 +10,11 @@ use crate::{
 };
 use nap_doc::{plain_text, Align, Block, Document, Figure, Inline, List, ParaStyle, Table};
 use nap_fonts::{Face, Family};
+use rayon::prelude::*;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 const NAVY: Color = Color(0x1F, 0x38, 0x64);
 const GREY: Color = Color(0x59, 0x59, 0x59);
@@ -42,6 +45,21 @@ struct Ctx {
     quote: bool,
 }
 
+impl Ctx {
+    /// The text block of a page.
+    fn body(s: &Settings) -> Ctx {
+        Ctx {
+            x: s.margin_left,
+            w: s.page_width - s.margin_left - s.margin_right,
+            depth: 0,
+            list_level: 0,
+            in_cell: false,
+            header_cell: false,
+            quote: false,
+        }
+    }
+}
+
 struct HInfo {
     id: String,
     level: u8,
@@ -54,8 +72,8 @@ struct Flow<'a> {
     fonts: Fonts,
     hyph: Hyph,
     nodes: Vec<StructNode>,
-    headings: Vec<HInfo>,
-    heading_by_id: HashMap<String, usize>,
+    headings: &'a [HInfo],
+    heading_by_id: &'a HashMap<String, usize>,
     /// Headings laid out so far (a TOC lists the ones after it).
     heading_cursor: usize,
     next_table: u32,
@@ -106,7 +124,57 @@ fn flatten(blocks: &[Block]) -> Vec<Block> {
     out
 }
 
+/// Columns of a table: its declared columns or its widest row.
+fn table_cols(t: &Table) -> usize {
+    t.columns.len().max(
+        t.rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.colspan.max(1) as usize)
+                    .sum::<usize>()
+            })
+            .max()
+            .unwrap_or(0),
+    )
+}
+
 impl<'a> Flow<'a> {
+    /// A flow with fresh caches and counters, at the start of the body.
+    fn new(
+        s: &'a Settings,
+        headings: &'a [HInfo],
+        heading_by_id: &'a HashMap<String, usize>,
+    ) -> Flow<'a> {
+        Flow::new_with(s, headings, heading_by_id, None)
+    }
+
+    /// [`Flow::new`] with the fonts and hyphenator of another flow (their
+    /// caches; the fonts' missing characters taken, see
+    /// [`Fonts::take_report`]).
+    fn new_with(
+        s: &'a Settings,
+        headings: &'a [HInfo],
+        heading_by_id: &'a HashMap<String, usize>,
+        caches: Option<(Fonts, Hyph)>,
+    ) -> Flow<'a> {
+        let (fonts, hyph) = caches.unwrap_or_else(|| (Fonts::new(), Hyph::new()));
+        Flow {
+            s,
+            fonts,
+            hyph,
+            nodes: vec![StructNode {
+                kind: StructKind::Document,
+                children: Vec::new(),
+            }],
+            headings,
+            heading_by_id,
+            heading_cursor: 0,
+            next_table: 0,
+        }
+    }
+
     fn node(&mut self, kind: StructKind, parent: u32) -> u32 {
         let id = self.nodes.len() as u32;
         self.nodes.push(StructNode {
@@ -127,6 +195,20 @@ impl<'a> Flow<'a> {
         }
         for (i, b) in blocks.iter().enumerate() {
             self.block(b, blocks.get(i + 1), ctx, out, parent);
+        }
+    }
+
+    /// Top-level `blocks` followed by `after` (the lookahead of the last).
+    fn blocks_then(
+        &mut self,
+        blocks: &[Block],
+        after: Option<&Block>,
+        ctx: &Ctx,
+        out: &mut Vec<VElem>,
+    ) {
+        debug_assert!(ctx.depth <= MAX_DEPTH);
+        for (i, b) in blocks.iter().enumerate() {
+            self.block(b, blocks.get(i + 1).or(after), ctx, out, 0);
         }
     }
 
@@ -715,18 +797,8 @@ impl<'a> Flow<'a> {
     }
 
     fn table(&mut self, t: &Table, ctx: &Ctx, out: &mut Vec<VElem>, parent: u32) {
-        let ncols = t.columns.len().max(
-            t.rows
-                .iter()
-                .map(|r| {
-                    r.cells
-                        .iter()
-                        .map(|c| c.colspan.max(1) as usize)
-                        .sum::<usize>()
-                })
-                .max()
-                .unwrap_or(0),
-        );
+        let ncols = table_cols(t);
+        // `Summary::of` counts the tables that pass here.
         if ncols == 0 || t.rows.is_empty() {
             return;
         }
@@ -839,7 +911,7 @@ impl<'a> Flow<'a> {
                 rows.push(vb);
             }
         }
-        let repeat: Rc<Vec<VBox>> = Rc::new(
+        let repeat: Arc<Vec<VBox>> = Arc::new(
             head.iter()
                 .map(|b| VBox {
                     marks: Vec::new(),
@@ -1009,11 +1081,205 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// How the body (the blocks after the title page) is laid out.
+#[derive(Debug, Clone, Copy)]
+pub enum Split {
+    /// In chunks on the thread pool when that pays, else serially.
+    Auto,
+    /// In (at most) this many chunks of similar cost; 1 (or 0): serially.
+    Chunks(usize),
+}
+
+/// Below this estimated cost (see [`Summary`]; about the bytes of text) the
+/// body is laid out serially: waking a thread and warming its shaping cache
+/// would cost about what it saves (stress(6) is about 115 000).
+const PARALLEL_MIN_COST: u64 = 40_000;
+/// The least estimated cost of a chunk.
+const CHUNK_MIN_COST: u64 = 10_000;
+/// Chunks per thread: enough for the threads to even out the chunks' real
+/// costs, few enough to keep the caches warm.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// What laying out one top-level block does to the flow's counters, and a
+/// rough estimate of its cost.
+#[derive(Debug, Clone, Copy, Default)]
+struct Summary {
+    /// The heading cursor its headings move the flow's to (at least).
+    cursor: usize,
+    /// Tables it numbers.
+    tables: u32,
+    /// About the bytes of text to shape and break, plus a little per block.
+    cost: u64,
+}
+
+impl Summary {
+    /// Mirrors [`Flow::heading`] (every heading of the subtree is laid out,
+    /// also when flattened) and [`Flow::table`] (a table is numbered unless
+    /// it is empty or flattened, i.e. in blocks deeper than `MAX_DEPTH`);
+    /// `b` is a top-level block (depth 0).
+    fn of(b: &Block, heading_by_id: &HashMap<String, usize>) -> Summary {
+        fn text_len(inlines: &[Inline]) -> u64 {
+            inlines
+                .iter()
+                .map(|i| match i {
+                    Inline::Text(span) => span.text.len() as u64,
+                    Inline::LineBreak => 1,
+                })
+                .sum()
+        }
+        let mut sum = Summary::default();
+        let mut stack: Vec<(&Block, u32)> = vec![(b, 0)];
+        while let Some((b, depth)) = stack.pop() {
+            sum.cost += 32;
+            match b {
+                Block::Heading { id, content, .. } => {
+                    if let Some(&h) = heading_by_id.get(id) {
+                        sum.cursor = sum.cursor.max(h + 1);
+                    }
+                    sum.cost += text_len(content);
+                }
+                Block::Paragraph { content, .. } => sum.cost += text_len(content),
+                Block::List(l) => {
+                    stack.extend(l.items.iter().flatten().map(|b| (b, depth + 1)));
+                }
+                Block::Quote(inner) => stack.extend(inner.iter().map(|b| (b, depth + 1))),
+                Block::Table(t) => {
+                    if depth <= MAX_DEPTH && table_cols(t) > 0 && !t.rows.is_empty() {
+                        sum.tables += 1;
+                    }
+                    for c in t.rows.iter().flat_map(|r| &r.cells) {
+                        // Cells are measured, then laid out.
+                        sum.cost += 32;
+                        stack.extend(c.blocks.iter().map(|b| (b, depth + 1)));
+                    }
+                }
+                Block::Preformatted(lines) => {
+                    sum.cost += lines.iter().map(|l| l.len() as u64).sum::<u64>();
+                }
+                Block::Figure(f) => sum.cost += text_len(&f.caption),
+                Block::Toc { .. } => sum.cost += 32 * heading_by_id.len() as u64,
+                Block::Rule | Block::PageBreak => {}
+            }
+        }
+        sum
+    }
+}
+
+/// `n` consecutive non-empty ranges of `costs` (n clamped to 1..=len) with
+/// cumulative costs as even as block boundaries allow.
+fn balance(costs: &[u64], n: usize) -> Vec<Range<usize>> {
+    let len = costs.len();
+    let n = n.clamp(1, len.max(1));
+    let total: u64 = costs.iter().sum();
+    let mut ranges = Vec::with_capacity(n);
+    let (mut start, mut i, mut acc) = (0, 0, 0u64);
+    for k in 1..n {
+        let target = (total as u128 * k as u128 / n as u128) as u64;
+        // Leave at least one block to each chunk after this one.
+        let last = len - (n - k);
+        while i < last && (i <= start || acc + costs[i] / 2 < target) {
+            acc += costs[i];
+            i += 1;
+        }
+        ranges.push(start..i);
+        start = i;
+    }
+    ranges.push(start..len);
+    ranges
+}
+
+/// The chunks of the body for `split` on the current thread pool.
+fn chunks(sums: &[Summary], split: Split) -> Vec<Range<usize>> {
+    let costs: Vec<u64> = sums.iter().map(|s| s.cost).collect();
+    let n = match split {
+        Split::Chunks(n) => n,
+        Split::Auto => {
+            let total: u64 = costs.iter().sum();
+            let threads = rayon::current_num_threads();
+            if threads < 2 || total < PARALLEL_MIN_COST {
+                1
+            } else {
+                (threads * CHUNKS_PER_THREAD).min((total / CHUNK_MIN_COST) as usize)
+            }
+        }
+    };
+    balance(&costs, n)
+}
+
+/// One chunk of the body laid out by a flow of its own.
+struct ChunkOut {
+    elems: Vec<VElem>,
+    /// Its structure nodes; 0 is the document root.
+    nodes: Vec<StructNode>,
+    missing: crate::fonts::MissingReport,
+}
+
+/// Node ids of a chunk's flow in the whole document's: the root is the
+/// root, the others follow the `off + 1` nodes made before.
+fn renumber_tag(t: &mut Tag, off: u32) {
+    if let Tag::Node(n) = t {
+        if *n != 0 {
+            *n += off;
+        }
+    }
+}
+
+fn renumber_box(b: &mut VBox, off: u32) {
+    for it in &mut b.items {
+        match it {
+            Item::Glyphs(r) => renumber_tag(&mut r.tag, off),
+            Item::Svg { tag, .. } => renumber_tag(tag, off),
+            Item::Rect { .. } | Item::Line { .. } | Item::Link { .. } => {}
+        }
+    }
+    for m in &mut b.marks {
+        match &mut m.kind {
+            MarkKind::PageRef(r) => renumber_tag(&mut r.tag, off),
+            MarkKind::Heading(_) => {}
+        }
+    }
+}
+
+fn renumber(c: &mut ChunkOut, off: u32) {
+    if off == 0 {
+        return;
+    }
+    for n in &mut c.nodes {
+        for ch in &mut n.children {
+            *ch += off;
+        }
+    }
+    // The boxes of a table share its header rows: renumbered once.
+    type Head = Arc<Vec<VBox>>;
+    let mut last: Option<(Head, Head)> = None;
+    for e in &mut c.elems {
+        let VElem::Box(b) = e else { continue };
+        renumber_box(b, off);
+        if let Some((_, head)) = &mut b.table {
+            match &last {
+                Some((old, new)) if Arc::ptr_eq(old, head) => *head = new.clone(),
+                _ => {
+                    let mut rows: Vec<VBox> = head.as_ref().clone();
+                    for r in &mut rows {
+                        renumber_box(r, off);
+                    }
+                    let new = Arc::new(rows);
+                    last = Some((std::mem::replace(head, new.clone()), new));
+                }
+            }
+        }
+    }
+}
+
 pub fn run(doc: &Document, s: &Settings) -> Paged {
-    // Heading numbers first: the TOC needs every heading's number and text.
+    run_split(doc, s, Split::Auto)
+}
+
+/// Every heading with its number, and the first heading of each id.
+fn number_headings(blocks: &[Block]) -> (Vec<HInfo>, HashMap<String, usize>) {
     let mut headings = Vec::new();
     let mut counters = [0u32; 4];
-    for_each_block(&doc.blocks, |b| {
+    for_each_block(blocks, |b| {
         if let Block::Heading {
             level,
             id,
@@ -1047,29 +1313,14 @@ pub fn run(doc: &Document, s: &Settings) -> Paged {
     for (i, h) in headings.iter().enumerate() {
         heading_by_id.entry(h.id.clone()).or_insert(i);
     }
-    let mut f = Flow {
-        s,
-        fonts: Fonts::new(),
-        hyph: Hyph::new(),
-        nodes: vec![StructNode {
-            kind: StructKind::Document,
-            children: Vec::new(),
-        }],
-        headings,
-        heading_by_id,
-        heading_cursor: 0,
-        next_table: 0,
-    };
-    let body_w = s.page_width - s.margin_left - s.margin_right;
-    let ctx = Ctx {
-        x: s.margin_left,
-        w: body_w,
-        depth: 0,
-        list_level: 0,
-        in_cell: false,
-        header_cell: false,
-        quote: false,
-    };
+    (headings, heading_by_id)
+}
+
+pub fn run_split(doc: &Document, s: &Settings, split: Split) -> Paged {
+    // Heading numbers first: the TOC needs every heading's number and text.
+    let (headings, heading_by_id) = number_headings(&doc.blocks);
+    let mut f = Flow::new(s, &headings, &heading_by_id);
+    let ctx = Ctx::body(s);
     let top = s.margin_top;
     let bottom = s.page_height - s.margin_bottom;
     let mut pager = Pager::new(top, bottom, f.headings.len());
@@ -1127,14 +1378,112 @@ pub fn run(doc: &Document, s: &Settings) -> Paged {
         }
         None => &doc.blocks[..],
     };
+    let sums: Vec<Summary> = rest
+        .iter()
+        .map(|b| Summary::of(b, &heading_by_id))
+        .collect();
+    let ranges = chunks(&sums, split);
     let mut elems = Vec::new();
-    f.blocks(rest, &ctx, &mut elems, 0);
+    if ranges.len() <= 1 {
+        f.blocks(rest, &ctx, &mut elems, 0);
+    } else {
+        f.blocks_parallel(rest, &sums, &ranges, &ctx, &mut elems);
+    }
     pager.run(elems);
     // Drop a trailing empty page (a document ending in a page break).
     if pager.pages.len() > 1 && pager.pages.last().is_some_and(|p| p.items.is_empty()) {
         pager.pages.pop();
     }
     finish(f, pager, doc, s, title_end.is_some())
+}
+
+impl Flow<'_> {
+    /// Lays out the top-level `blocks` in the given chunks in parallel, each
+    /// with a flow of its own starting with the counters this flow would
+    /// have there, and merges the results into this flow and `out`: the
+    /// same as [`Flow::blocks`] would do (`sums` summarize the blocks).
+    fn blocks_parallel(
+        &mut self,
+        blocks: &[Block],
+        sums: &[Summary],
+        ranges: &[Range<usize>],
+        ctx: &Ctx,
+        out: &mut Vec<VElem>,
+    ) {
+        let mut jobs = Vec::with_capacity(ranges.len());
+        let (mut cursor, mut table) = (self.heading_cursor, self.next_table);
+        for r in ranges {
+            jobs.push((r.clone(), cursor, table));
+            for sum in &sums[r.clone()] {
+                cursor = cursor.max(sum.cursor);
+                table += sum.tables;
+            }
+        }
+        let (s, headings, by_id) = (self.s, self.headings, self.heading_by_id);
+        // One lane per thread takes the next chunk until none is left, with
+        // the same fonts and hyphenator (warm caches) for all of its chunks.
+        let next = AtomicUsize::new(0);
+        let lanes = rayon::current_num_threads().clamp(1, jobs.len());
+        let done: Vec<Vec<(usize, ChunkOut)>> = (0..lanes)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|_| {
+                let mut done = Vec::new();
+                let mut caches: Option<(Fonts, Hyph)> = None;
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((r, cursor, table)) = jobs.get(k) else {
+                        break;
+                    };
+                    let mut f = Flow::new_with(s, headings, by_id, caches.take());
+                    f.heading_cursor = *cursor;
+                    f.next_table = *table;
+                    let mut elems = Vec::new();
+                    f.blocks_then(&blocks[r.clone()], blocks.get(r.end), ctx, &mut elems);
+                    let missing = f.fonts.take_report();
+                    done.push((
+                        k,
+                        ChunkOut {
+                            elems,
+                            nodes: f.nodes,
+                            missing,
+                        },
+                    ));
+                    caches = Some((f.fonts, f.hyph));
+                }
+                done
+            })
+            .collect();
+        let mut slots: Vec<Option<ChunkOut>> = jobs.iter().map(|_| None).collect();
+        for (k, c) in done.into_iter().flatten() {
+            slots[k] = Some(c);
+        }
+        let mut outs: Vec<ChunkOut> = slots
+            .into_iter()
+            .map(|c| c.expect("every chunk is laid out"))
+            .collect();
+        let mut offs = Vec::with_capacity(outs.len());
+        let mut len = self.nodes.len() as u32;
+        for c in &outs {
+            offs.push(len - 1);
+            len += c.nodes.len() as u32 - 1;
+        }
+        outs.par_iter_mut()
+            .with_max_len(1)
+            .zip(offs)
+            .for_each(|(c, off)| renumber(c, off));
+        out.reserve(outs.iter().map(|c| c.elems.len()).sum());
+        for c in outs {
+            let mut nodes = c.nodes.into_iter();
+            let root = nodes.next().expect("a flow has a root");
+            self.nodes[0].children.extend(root.children);
+            self.nodes.extend(nodes);
+            self.fonts.absorb(c.missing);
+            out.extend(c.elems);
+        }
+        self.heading_cursor = cursor;
+        self.next_table = table;
+    }
 }
 
 fn finish(mut f: Flow, pager: Pager, doc: &Document, s: &Settings, title_page: bool) -> Paged {
@@ -1371,5 +1720,175 @@ fn finish(mut f: Flow, pager: Pager, doc: &Document, s: &Settings, title_page: b
         },
         warnings,
         body: [left, top, right, bottom],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{nesting, stress};
+
+    /// Lays out `doc`'s blocks one by one on one flow and checks its
+    /// counters after each against the summaries of the blocks so far.
+    fn check_counters(doc: &Document) -> (usize, u32) {
+        let s = Settings::default();
+        let (headings, by_id) = number_headings(&doc.blocks);
+        let mut f = Flow::new(&s, &headings, &by_id);
+        let ctx = Ctx::body(&s);
+        let (mut cursor, mut tables) = (0, 0);
+        let mut out = Vec::new();
+        for (i, b) in doc.blocks.iter().enumerate() {
+            f.blocks_then(
+                std::slice::from_ref(b),
+                doc.blocks.get(i + 1),
+                &ctx,
+                &mut out,
+            );
+            let sum = Summary::of(b, &by_id);
+            cursor = cursor.max(sum.cursor);
+            tables += sum.tables;
+            assert_eq!(f.heading_cursor, cursor, "heading cursor after block {i}");
+            assert_eq!(f.next_table, tables, "tables after block {i}");
+        }
+        (cursor, tables)
+    }
+
+    #[test]
+    fn summaries_follow_the_flows_counters() {
+        let doc = nesting();
+        let mut all_tables = 0;
+        for_each_block(&doc.blocks, |b| {
+            all_tables += u32::from(matches!(b, Block::Table(_)));
+        });
+        let (cursor, tables) = check_counters(&doc);
+        // The two empty tables and the 6 of the 30 nested ones deeper than
+        // MAX_DEPTH (flattened) are not numbered.
+        assert_eq!(MAX_DEPTH, 24);
+        assert_eq!((tables, all_tables), (28, 36));
+        let (headings, _) = number_headings(&doc.blocks);
+        assert_eq!(cursor, headings.len());
+        check_counters(&stress(2));
+        check_counters(&nap_doc::sample());
+    }
+
+    type Body = (
+        Vec<VElem>,
+        Vec<StructNode>,
+        usize,
+        u32,
+        std::collections::BTreeMap<char, String>,
+    );
+
+    /// `doc`'s blocks laid out as the body in `n` chunks, after a little
+    /// of a title page: the boxes, the structure, the counters and the
+    /// missing characters.
+    fn body(doc: &Document, n: usize) -> Body {
+        let s = Settings::default();
+        let (headings, by_id) = number_headings(&doc.blocks);
+        let mut f = Flow::new(&s, &headings, &by_id);
+        let ctx = Ctx::body(&s);
+        let title = [
+            Block::para("Titulli 🙂"),
+            Block::Table(crate::fixtures::long_table(1)),
+        ];
+        f.blocks(&title, &ctx, &mut Vec::new(), 0);
+        let sums: Vec<Summary> = doc.blocks.iter().map(|b| Summary::of(b, &by_id)).collect();
+        let ranges = chunks(&sums, Split::Chunks(n));
+        assert_eq!(ranges.len(), n.min(doc.blocks.len()));
+        let mut out = Vec::new();
+        if n == 1 {
+            f.blocks(&doc.blocks, &ctx, &mut out, 0);
+        } else {
+            f.blocks_parallel(&doc.blocks, &sums, &ranges, &ctx, &mut out);
+        }
+        (
+            out,
+            f.nodes,
+            f.heading_cursor,
+            f.next_table,
+            f.fonts.missing,
+        )
+    }
+
+    #[test]
+    fn the_body_in_chunks_is_the_serial_body() {
+        for doc in [nesting(), stress(2)] {
+            let serial = body(&doc, 1);
+            assert!(serial.4.len() >= 2, "missing characters: {:?}", serial.4);
+            for n in [2, 3, 7, 10_000] {
+                let chunked = body(&doc, n.min(doc.blocks.len()));
+                if let Some(i) = (0..serial.0.len().max(chunked.0.len()))
+                    .find(|&i| serial.0.get(i) != chunked.0.get(i))
+                {
+                    panic!(
+                        "{n} chunks, element {i}: {:?} vs {:?}",
+                        chunked.0.get(i),
+                        serial.0.get(i)
+                    );
+                }
+                assert_eq!(chunked.1, serial.1, "{n} chunks: structure");
+                assert_eq!(chunked.2, serial.2, "{n} chunks: heading cursor");
+                assert_eq!(chunked.3, serial.3, "{n} chunks: tables");
+                assert_eq!(chunked.4, serial.4, "{n} chunks: missing characters");
+            }
+        }
+    }
+
+    #[test]
+    fn balanced_chunks_cover_the_blocks_evenly() {
+        let check = |costs: &[u64], n: usize| {
+            let r = balance(costs, n);
+            assert_eq!(r.len(), n.clamp(1, costs.len().max(1)), "{costs:?} / {n}");
+            assert_eq!(r[0].start, 0);
+            assert_eq!(r.last().unwrap().end, costs.len());
+            for w in r.windows(2) {
+                assert_eq!(w[0].end, w[1].start);
+            }
+            if !costs.is_empty() {
+                assert!(r.iter().all(|r| !r.is_empty()), "{r:?}");
+            }
+            r
+        };
+        assert_eq!(check(&[], 4), vec![0..0]);
+        assert_eq!(check(&[5; 12], 3), vec![0..4, 4..8, 8..12]);
+        assert_eq!(check(&[5; 12], 1), vec![0..12]);
+        assert_eq!(check(&[1, 1, 1], 1000), vec![0..1, 1..2, 2..3]);
+        // A heavy block gets a chunk of its own.
+        assert_eq!(check(&[1, 1, 100, 1, 1, 1], 3), vec![0..2, 2..3, 3..6]);
+        assert_eq!(check(&[100, 1, 1, 1], 2), vec![0..1, 1..4]);
+        assert_eq!(check(&[1, 1, 1, 100], 2), vec![0..3, 3..4]);
+        for n in 1..20 {
+            for len in 0..25 {
+                let costs: Vec<u64> = (0..len).map(|i| (i * 37 % 11) as u64).collect();
+                check(&costs, n);
+            }
+        }
+    }
+
+    #[test]
+    fn small_documents_are_laid_out_serially_and_large_ones_in_chunks() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let sums = |doc: &Document| {
+            let (_, by_id) = number_headings(&doc.blocks);
+            doc.blocks
+                .iter()
+                .map(|b| Summary::of(b, &by_id))
+                .collect::<Vec<_>>()
+        };
+        let small = sums(&nap_doc::sample());
+        let large = sums(&stress(30));
+        pool.install(|| {
+            assert_eq!(chunks(&small, Split::Auto).len(), 1);
+            assert_eq!(chunks(&large, Split::Auto).len(), 2 * CHUNKS_PER_THREAD);
+            assert_eq!(chunks(&large, Split::Chunks(1)).len(), 1);
+        });
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| assert_eq!(chunks(&large, Split::Auto).len(), 1));
     }
 }

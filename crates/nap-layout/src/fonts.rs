@@ -31,6 +31,10 @@ pub fn face_id(face: Face) -> FaceId {
 pub struct Shaped {
     pub glyphs: Vec<SGlyph>,
     pub width: f32,
+    /// Characters the face lacks (reported again when the cache is hit, so
+    /// fonts reused for another part of a document report what they meet
+    /// there: see [`Fonts::take_report`]).
+    missing: Vec<char>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +68,21 @@ pub struct Fonts {
     pub missing: BTreeMap<char, String>,
     /// The paragraph being shaped (for messages about missing characters).
     context: String,
+    /// Whether [`Fonts::set_context`] was called yet.
+    context_set: bool,
+    /// Missing characters first met before any `set_context` call, with the
+    /// text they were met in: their message names a paragraph laid out
+    /// before (by other fonts, when a document is laid out in chunks).
+    early: BTreeMap<char, String>,
+}
+
+/// What shaping part of a document learnt about missing characters, to be
+/// merged in document order by [`Fonts::absorb`].
+pub struct MissingReport {
+    missing: BTreeMap<char, String>,
+    early: BTreeMap<char, String>,
+    /// The last context set, if any.
+    context: Option<String>,
 }
 
 impl Fonts {
@@ -107,6 +126,8 @@ impl Fonts {
             replacement,
             missing: BTreeMap::new(),
             context: String::new(),
+            context_set: false,
+            early: BTreeMap::new(),
         }
     }
 
@@ -114,6 +135,49 @@ impl Fonts {
     pub fn set_context(&mut self, text: &str) {
         self.context.clear();
         self.context.push_str(text);
+        self.context_set = true;
+    }
+
+    /// The missing characters these fonts met, for [`Fonts::absorb`]; the
+    /// fonts are left as new ones (with warm caches) for another part of
+    /// the document.
+    pub fn take_report(&mut self) -> MissingReport {
+        let context = std::mem::take(&mut self.context);
+        MissingReport {
+            missing: std::mem::take(&mut self.missing),
+            early: std::mem::take(&mut self.early),
+            context: std::mem::replace(&mut self.context_set, false).then_some(context),
+        }
+    }
+
+    /// Notes that `c` is missing, met shaping `text`.
+    fn note_missing(&mut self, c: char, text: &str) {
+        if !self.missing.contains_key(&c) {
+            self.missing.insert(c, snippet(&self.context, text));
+            if !self.context_set {
+                self.early.insert(c, text.to_string());
+            }
+        }
+    }
+
+    /// Merges what other fonts met shaping the text that follows the text
+    /// these fonts shaped, as if these fonts had shaped it all: a character
+    /// keeps the first text it was seen in, and the context carries over.
+    pub fn absorb(&mut self, r: MissingReport) {
+        for (c, text) in r.missing {
+            if self.missing.contains_key(&c) {
+                continue;
+            }
+            // Met before the other fonts had a context: it was met in ours.
+            let text = match r.early.get(&c) {
+                Some(part) => snippet(&self.context, part),
+                None => text,
+            };
+            self.missing.insert(c, text);
+        }
+        if let Some(context) = r.context {
+            self.set_context(&context);
+        }
     }
 
     pub fn has_char(&self, face: FaceId, c: char) -> bool {
@@ -123,7 +187,11 @@ impl Fonts {
     /// Shapes `text` (no line breaks inside) in `face`; cached.
     pub fn shape(&mut self, face: FaceId, text: &str) -> Rc<Shaped> {
         if let Some(s) = self.cache[face as usize].get(text) {
-            return s.clone();
+            let s = s.clone();
+            for &c in &s.missing {
+                self.note_missing(c, text);
+            }
+            return s;
         }
         let bf = &self.faces[face as usize];
         let upem = bf.units_per_em() as f32;
@@ -154,6 +222,7 @@ impl Fonts {
         let out = rustybuzz::shape_with_plan(bf, &plan, buf);
         let (rep_id, rep_adv, rep_char) = self.replacement[face as usize];
         let mut glyphs = Vec::with_capacity(out.len());
+        let mut missing = Vec::new();
         let mut width = 0.0;
         for (info, pos) in out.glyph_infos().iter().zip(out.glyph_positions()) {
             let mut g = SGlyph {
@@ -167,9 +236,8 @@ impl Fonts {
                 // Never draw .notdef (invisible in many viewers, forbidden in
                 // PDF/A): draw a visible stand-in and report the character.
                 let c = text[info.cluster as usize..].chars().next().unwrap_or(' ');
-                if !self.missing.contains_key(&c) {
-                    self.missing.insert(c, snippet(&self.context, text));
-                }
+                self.note_missing(c, text);
+                missing.push(c);
                 let _ = rep_char;
                 g.id = rep_id;
                 g.adv = rep_adv;
@@ -179,7 +247,11 @@ impl Fonts {
             width += g.adv;
             glyphs.push(g);
         }
-        let shaped = Rc::new(Shaped { glyphs, width });
+        let shaped = Rc::new(Shaped {
+            glyphs,
+            width,
+            missing,
+        });
         self.cache[face as usize].insert(Box::from(text), shaped.clone());
         shaped
     }
@@ -272,5 +344,92 @@ pub fn glyphs_into(
             dy: g.dy * size,
             range: (start as isize + offset) as u32..(end as isize + offset) as u32,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    enum Step {
+        Context(&'static str),
+        Shape(&'static str),
+    }
+
+    fn play(fonts: &mut Fonts, steps: &[Step]) {
+        for s in steps {
+            match s {
+                Step::Context(t) => fonts.set_context(t),
+                Step::Shape(t) => {
+                    fonts.shape(0, t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn absorbed_reports_are_what_one_fonts_would_report() {
+        use Step::*;
+        let steps = [
+            Shape("Para 🙂 kontekstit"),
+            Context("Hyrje me kod 字 brenda dhe më shumë tekst pas tij."),
+            Shape("Hyrje"),
+            Shape("kod 字 brenda"),
+            Shape("😀"),
+            Context("Dy 😀 dhe 中 këtu."),
+            Shape("中"),
+            Shape("😀"),
+            Shape("x 中 y"),
+            Context("Tre"),
+            Shape("Tre 🙃"),
+        ];
+        let mut one = Fonts::new();
+        play(&mut one, &steps);
+        assert_eq!(
+            one.missing.keys().collect::<String>(),
+            "中字😀🙂🙃",
+            "the test needs characters the fonts lack"
+        );
+        // Named with its paragraph, not only the text shaped.
+        assert_eq!(
+            one.missing[&'字'],
+            "Hyrje me kod 字 brenda dhe më shumë tekst pas tij."
+        );
+        // Every way of cutting the steps into pieces shaped by fonts of their
+        // own, merged in order.
+        let n = steps.len();
+        for cuts in 0u32..1 << (n - 1) {
+            let mut pieces = Vec::new();
+            let mut start = 0;
+            for i in 1..=n {
+                if i == n || cuts & (1 << (i - 1)) != 0 {
+                    pieces.push(&steps[start..i]);
+                    start = i;
+                }
+            }
+            // Each piece by new fonts, or all by one (warm caches), in
+            // document order or backwards; reports merged in order.
+            for way in 0..3 {
+                let mut reports: Vec<Option<MissingReport>> = pieces.iter().map(|_| None).collect();
+                let mut reused = Fonts::new();
+                let order: Vec<usize> = if way == 2 {
+                    (0..pieces.len()).rev().collect()
+                } else {
+                    (0..pieces.len()).collect()
+                };
+                for i in order {
+                    let mut fresh = Fonts::new();
+                    let f = if way == 0 { &mut fresh } else { &mut reused };
+                    play(f, pieces[i]);
+                    reports[i] = Some(f.take_report());
+                }
+                let mut merged = Fonts::new();
+                for r in reports {
+                    merged.absorb(r.unwrap());
+                }
+                assert_eq!(merged.missing, one.missing, "cuts {cuts:b}, way {way}");
+                assert_eq!(merged.context, one.context, "cuts {cuts:b}, way {way}");
+            }
+        }
     }
 }

@@ -8,6 +8,9 @@
 //! contents gets the real page numbers. The structure tree (for tagged PDF)
 //! is produced alongside: every content item names its structure node.
 //!
+//! The body's blocks are laid out in chunks on the rayon pool when the
+//! document is large enough; the result is the same as laid out serially.
+//!
 //! All coordinates are PostScript points, origin at the top-left corner of
 //! the page, y growing downwards; glyph runs are positioned by their baseline.
 
@@ -261,6 +264,15 @@ pub fn layout(doc: &Document) -> Paged {
 /// Lays out `doc` with explicit page geometry.
 pub fn layout_with(doc: &Document, settings: &Settings) -> Paged {
     flow::run(doc, settings)
+}
+
+/// [`layout_with`] with the body's blocks laid out in `chunks` chunks on
+/// the current rayon pool (1: serially), whatever the document's size: the
+/// result is the same for every `chunks` (for tests and benchmarks;
+/// [`layout_with`] chooses by the size and the pool's threads).
+#[doc(hidden)]
+pub fn layout_in_chunks(doc: &Document, settings: &Settings, chunks: usize) -> Paged {
+    flow::run_split(doc, settings, flow::Split::Chunks(chunks))
 }
 
 /// The text of a page's glyph runs in drawing order, runs on the same

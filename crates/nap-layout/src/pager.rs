@@ -7,11 +7,11 @@
 //! each piece; the header rows of a table are repeated on every new page.
 
 use crate::{Color, Item, Page, Tag};
-use std::rc::Rc;
+use std::sync::Arc;
 
 const BORDER: Color = Color(0xA6, 0xA6, 0xA6);
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CellDecor {
     pub x: f32,
     pub w: f32,
@@ -19,7 +19,7 @@ pub struct CellDecor {
 }
 
 /// A TOC entry's page number, drawn once pages are known.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageRef {
     pub heading: usize,
     pub x_text_end: f32,
@@ -30,20 +30,20 @@ pub struct PageRef {
     pub tag: Tag,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MarkKind {
     Heading(usize),
     PageRef(PageRef),
 }
 
 /// Something whose final page must be known, at `y` inside its box.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Mark {
     pub y: f32,
     pub kind: MarkKind,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VBox {
     pub h: f32,
     /// Items with y relative to the box's top.
@@ -54,12 +54,13 @@ pub struct VBox {
     /// Where the box may be split (table rows), relative to its top.
     pub cuts: Vec<f32>,
     pub decor: Vec<CellDecor>,
-    /// The table the box belongs to and that table's header rows.
-    pub table: Option<(u32, Rc<Vec<VBox>>)>,
+    /// The table the box belongs to and that table's header rows (`Arc`:
+    /// boxes are made on worker threads, see `flow::run`).
+    pub table: Option<(u32, Arc<Vec<VBox>>)>,
     pub is_header: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VElem {
     Box(VBox),
     Space(f32),

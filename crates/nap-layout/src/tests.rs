@@ -1,5 +1,5 @@
 use super::*;
-use crate::fixtures::{long_table, stress, PARAS};
+use crate::fixtures::{long_table, nesting, stress, PARAS};
 use nap_doc::{Block, Document, Inline, List, ParaStyle};
 use std::collections::BTreeMap;
 
@@ -342,12 +342,155 @@ fn footer_counts_pages_and_title_page_has_no_header() {
 }
 
 #[test]
-#[ignore = "timing; run with --ignored --nocapture"]
+#[ignore = "timing; run with --release --ignored --nocapture"]
 fn timing_of_a_large_document() {
-    let d = stress(600);
-    let t = std::time::Instant::now();
-    let p = layout(&d);
-    eprintln!("{} pages in {:?}", p.pages.len(), t.elapsed());
+    // stress(6): 28 pages, the body a third of a real plan's; 10 and 100 times it.
+    for sections in [6, 60, 600] {
+        let d = stress(sections);
+        let s = Settings::default();
+        let runs = 600 / sections.max(60) + 2;
+        // Alternately, best of `runs` each.
+        let (mut serial, mut auto) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        let mut pages = 0;
+        for _ in 0..runs {
+            let t = std::time::Instant::now();
+            pages = layout_in_chunks(&d, &s, 1).pages.len();
+            serial = serial.min(t.elapsed());
+            let t = std::time::Instant::now();
+            assert_eq!(layout(&d).pages.len(), pages);
+            auto = auto.min(t.elapsed());
+        }
+        eprintln!(
+            "stress({sections}), {pages} pages, {} threads: serial {serial:?}, layout() {auto:?} (best of {runs})",
+            rayon::current_num_threads()
+        );
+    }
+}
+
+/// Panics with the first difference between two layouts.
+fn assert_same(a: &Paged, b: &Paged, what: &str) {
+    assert_eq!(a.pages.len(), b.pages.len(), "{what}: pages");
+    for (pi, (pa, pb)) in a.pages.iter().zip(&b.pages).enumerate() {
+        if let Some(i) =
+            (0..pa.items.len().max(pb.items.len())).find(|&i| pa.items.get(i) != pb.items.get(i))
+        {
+            panic!(
+                "{what}: page {} item {i}: {:?} vs {:?}",
+                pi + 1,
+                pa.items.get(i),
+                pb.items.get(i)
+            );
+        }
+    }
+    if let Some(i) = (0..a.structure.len().max(b.structure.len()))
+        .find(|&i| a.structure.get(i) != b.structure.get(i))
+    {
+        panic!(
+            "{what}: structure node {i}: {:?} vs {:?}",
+            a.structure.get(i),
+            b.structure.get(i)
+        );
+    }
+    assert_eq!(a.warnings, b.warnings, "{what}: warnings");
+    assert_eq!(a.outline, b.outline, "{what}: outline");
+    assert_eq!(a.headings, b.headings, "{what}: headings");
+    assert!(a == b, "{what}: the layouts differ");
+}
+
+/// Documents with everything the body's layout carries from block to block.
+fn chunking_fixtures() -> Vec<(&'static str, Document)> {
+    let mut headings = Vec::new();
+    for i in 0..60 {
+        headings.push(Block::Heading {
+            level: 1 + (i % 3) as u8,
+            id: format!("h{i}"),
+            numbered: i % 5 != 0,
+            content: vec![Inline::plain(format!("Kreu {i}"))],
+        });
+        headings.push(Block::para(
+            PARAS[i % 4]
+                .chars()
+                .take(40 + (i * 37) % 300)
+                .collect::<String>(),
+        ));
+        if i % 7 == 3 {
+            headings.push(Block::Toc {
+                title: "Më tej".into(),
+                depth: 3,
+            });
+        }
+    }
+    let mut missing = vec![Block::para("Hyrje pa shenja të veçanta.")];
+    for (i, t) in ["Emoji 😀 dhe 中", "Përsëri 😀 dhe 字", "Fund 🙂 中 字"]
+        .iter()
+        .enumerate()
+    {
+        missing.push(Block::para(PARAS[i]));
+        missing.push(Block::para(*t));
+    }
+    vec![
+        ("stress(3)", stress(3)),
+        ("nesting", nesting()),
+        ("headings", doc_of(headings)),
+        ("missing", doc_of(missing)),
+        (
+            "tables",
+            doc_of(vec![
+                Block::Table(long_table(120)),
+                Block::para("Ndërmjet."),
+                Block::Table(long_table(50)),
+                Block::Table(long_table(3)),
+            ]),
+        ),
+        ("sample", nap_doc::sample()),
+    ]
+}
+
+#[test]
+fn the_layout_in_chunks_is_the_serial_layout() {
+    let s = Settings::default();
+    for (name, d) in chunking_fixtures() {
+        let serial = layout_in_chunks(&d, &s, 1);
+        assert!(!serial.pages.is_empty());
+        for n in [2, 3, 7, 10_000] {
+            assert_same(
+                &layout_in_chunks(&d, &s, n),
+                &serial,
+                &format!("{name} in {n}"),
+            );
+        }
+        assert_same(&layout(&d), &serial, &format!("{name}, layout()"));
+    }
+}
+
+#[test]
+fn the_layout_is_the_same_in_pools_of_one_and_two_threads() {
+    let s = Settings::default();
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let (one, two) = (pool(1), pool(2));
+    // Large enough for `layout` to go parallel with two threads.
+    let d = stress(12);
+    let serial = one.install(|| layout_in_chunks(&d, &s, 1));
+    assert!(serial.pages.len() > 40);
+    assert_same(&one.install(|| layout(&d)), &serial, "layout(), 1 thread");
+    assert_same(&two.install(|| layout(&d)), &serial, "layout(), 2 threads");
+    for n in [3, 7] {
+        assert_same(
+            &one.install(|| layout_in_chunks(&d, &s, n)),
+            &serial,
+            &format!("{n} chunks, 1 thread"),
+        );
+        assert_same(
+            &two.install(|| layout_in_chunks(&d, &s, n)),
+            &serial,
+            &format!("{n} chunks, 2 threads"),
+        );
+    }
 }
 
 #[test]

@@ -26,7 +26,6 @@ use krilla::{Document as KDocument, SerializeSettings};
 use nap_doc::Document;
 use nap_layout::{Color, GlyphRun, Item, LinkTarget, Paged, StructKind, Tag};
 use std::num::{NonZeroU16, NonZeroU32};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
@@ -72,6 +71,13 @@ pub fn render(doc: &Document, opts: &PdfOptions) -> Result<Rendered, PdfError> {
     serialize(doc, paged, opts)
 }
 
+/// Writes a document already laid out by [`nap_layout::layout`] (`doc` gives
+/// the metadata): [`render`] in two steps, for callers that time or schedule
+/// layout and serialization separately.
+pub fn render_paged(doc: &Document, paged: Paged, opts: &PdfOptions) -> Result<Rendered, PdfError> {
+    serialize(doc, paged, opts)
+}
+
 fn color(c: Color) -> rgb::Color {
     rgb::Color::new(c.0, c.1, c.2)
 }
@@ -107,19 +113,6 @@ fn date_time(ts: i64) -> DateTime {
         .second((secs % 60) as u8)
         .utc_offset_hour(0)
         .utc_offset_minute(0)
-}
-
-fn svg_options() -> usvg::Options<'static> {
-    let mut opt = usvg::Options::default();
-    let mut db = usvg::fontdb::Database::new();
-    for (_, bytes) in nap_fonts::all() {
-        db.load_font_data(bytes.to_vec());
-    }
-    db.set_serif_family(nap_fonts::SERIF_NAME);
-    db.set_sans_serif_family(nap_fonts::SANS_NAME);
-    opt.font_family = nap_fonts::SANS_NAME.to_string();
-    opt.fontdb = Arc::new(db);
-    opt
 }
 
 fn draw_run(surface: &mut Surface, fonts: &[Font], run: &GlyphRun) {
@@ -196,15 +189,6 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                 .ok_or_else(|| PdfError::Serialize(format!("embedded font {i} unreadable")))
         })
         .collect::<Result<_, _>>()?;
-    let svg_opt = if paged
-        .pages
-        .iter()
-        .any(|p| p.items.iter().any(|i| matches!(i, Item::Svg { .. })))
-    {
-        Some(svg_options())
-    } else {
-        None
-    };
     let mut content: Vec<Vec<Identifier>> = vec![Vec::new(); paged.structure.len()];
     let page_count = paged.pages.len();
     // krilla panics on a destination past the last page; the fuzzer found
@@ -287,9 +271,7 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                         tag,
                         id,
                     } => {
-                        let tree = svg_opt
-                            .as_ref()
-                            .and_then(|o| usvg::Tree::from_str(svg, o).ok());
+                        let tree = nap_figures::parse(svg).ok();
                         match tag {
                             Tag::Node(n) => {
                                 let ident = surface.start_tagged(ContentTag::Other);

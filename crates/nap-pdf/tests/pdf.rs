@@ -390,7 +390,6 @@ fn odd_input_still_gives_a_valid_pdf_with_warnings() {
         Block::Figure(Figure {
             id: "figura-x".into(),
             svg: "<not svg".into(),
-            png: std::sync::Arc::from(&[][..]),
             width_mm: f32::INFINITY,
             height_mm: -3.0,
             alt: String::new(),

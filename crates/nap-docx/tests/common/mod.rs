@@ -4,52 +4,18 @@
 
 use nap_doc::*;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::sync::Arc;
 
-/// A `w` × `h` RGB PNG: a light panel with a dark diagonal band, so a
-/// rendering shows whether the image is there and the right way up.
-pub fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
-    for y in 0..h {
-        raw.push(0);
-        for x in 0..w {
-            let on = (x * h / w).abs_diff(y) < h / 8;
-            raw.extend_from_slice(if on { &[31, 56, 100] } else { &[217, 226, 243] });
-        }
-    }
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(&raw).unwrap();
-    let idat = z.finish().unwrap();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &idat), (b"IEND", &[])] {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+/// A `w`×`h` SVG (a diagonal band on a pale ground), which the DOCX writer
+/// rasterises to a PNG of the same aspect.
+pub fn svg(w: u32, h: u32) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\
+         <rect width=\"{w}\" height=\"{h}\" fill=\"#d9e2f3\"/>\
+         <line x1=\"0\" y1=\"0\" x2=\"{w}\" y2=\"{h}\" stroke=\"#1f3864\" stroke-width=\"{}\"/></svg>",
+        (h / 8).max(1)
+    )
 }
 
 pub fn span(text: &str, f: impl FnOnce(&mut SpanStyle)) -> Inline {
@@ -105,8 +71,7 @@ pub fn rich() -> Document {
     );
     blocks.push(Block::Figure(Figure {
         id: "figura-1".into(),
-        svg: Arc::from("<svg/>"),
-        png: Arc::from(png(400, 200)),
+        svg: Arc::from(svg(400, 200)),
         width_mm: 160.0,
         height_mm: 80.0,
         alt: "Fazat e procesit, qershor–dhjetor 2020".into(),
