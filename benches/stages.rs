@@ -106,6 +106,17 @@ fn stages(c: &mut Criterion) {
     }
     g.finish();
 
+    // What a build does: every figure of both documents to PNG, each once,
+    // in parallel (the SVG trees are memoised after the first iteration,
+    // as they are after the first reader in a build).
+    let mut g = c.benchmark_group("figures PNG (Rasters)");
+    for f in &fx {
+        g.bench_with_input(BenchmarkId::new("both", f.n), &f.composed, |b, c| {
+            b.iter(|| nap_figures::Rasters::of(&[black_box(&c.plan), &c.report]))
+        });
+    }
+    g.finish();
+
     let docs = |f: &Fixture| {
         [
             ("plan", f.composed.plan.clone()),
@@ -123,8 +134,19 @@ fn stages(c: &mut Criterion) {
     }
     g.finish();
 
-    // Layout and serialization together: nap-pdf exposes no serializer of
-    // an already laid-out document.
+    let mut g = c.benchmark_group("PDF (write a laid-out document)");
+    for f in &fx {
+        for (name, doc) in docs(f) {
+            let paged = nap_layout::layout(&doc);
+            g.bench_with_input(BenchmarkId::new(name, f.n), &paged, |b, paged| {
+                b.iter(|| {
+                    nap_pdf::render_paged(&doc, black_box(paged.clone()), &pdf).expect("a PDF")
+                })
+            });
+        }
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("PDF (layout+write)");
     for f in &fx {
         for (name, doc) in docs(f) {
@@ -135,11 +157,13 @@ fn stages(c: &mut Criterion) {
     }
     g.finish();
 
+    // The figures' PNGs made beforehand, as a build does.
     let mut g = c.benchmark_group("DOCX");
     for f in &fx {
+        let rasters = nap_figures::Rasters::of(&[&f.composed.plan, &f.composed.report]);
         for (name, doc) in docs(f) {
             g.bench_with_input(BenchmarkId::new(name, f.n), &doc, |b, doc| {
-                b.iter(|| nap_docx::docx(black_box(doc)))
+                b.iter(|| nap_docx::docx_with(black_box(doc), &rasters))
             });
         }
     }

@@ -11,6 +11,7 @@ use crate::world::World;
 use nap_compose::{compose, ComposeOptions, Composed};
 use nap_input::Loaded;
 use nap_model::{Date, ModelFile};
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -110,14 +111,18 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
 
     let progress = world.progress();
     progress.step("composing the documents");
-    let composed = match compose(
-        plan,
-        &ComposeOptions {
-            templates: opts.templates.clone(),
-            final_build: opts.final_build,
-            build_date,
-        },
-    ) {
+    let compose_opts = ComposeOptions {
+        templates: opts.templates.clone(),
+        final_build: opts.final_build,
+        build_date,
+    };
+    let model = ModelFile {
+        nap_version: env!("CARGO_PKG_VERSION").to_string(),
+        build_date,
+        final_build: opts.final_build,
+        plan: plan.clone(),
+    };
+    let composed = match compose(plan, &compose_opts) {
         Ok(c) => c,
         Err(diags) => {
             for d in &diags {
@@ -130,18 +135,11 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
             return 1;
         }
     };
-
     for w in &composed.warnings {
         let _ = writeln!(err, "{w}");
     }
 
     progress.step("writing DOCX and PDF");
-    let model = ModelFile {
-        nap_version: env!("CARGO_PKG_VERSION").to_string(),
-        build_date,
-        final_build: opts.final_build,
-        plan: plan.clone(),
-    };
     let files = match render_all(&composed, &model, opts) {
         Ok(r) => {
             for w in &r.warnings {
@@ -175,7 +173,7 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
         inputs: sources.inputs,
         templates: sources.templates,
         outputs: files
-            .iter()
+            .par_iter()
             .map(|f| FileDigest {
                 path: f.name.to_string(),
                 sha256: sha256_hex(&f.bytes),
@@ -244,7 +242,7 @@ pub fn render_all(
     };
     // The action plan's PDF is the longest chain; everything else (the
     // figures' PNGs, both DOCX, the report's PDF) runs beside it.
-    let (plan_pdf, (plan_docx, report_docx, report_pdf)) = rayon::join(
+    let (plan_pdf, (plan_docx, report_docx, report_pdf, model_json)) = rayon::join(
         || pdf("plan", &composed.plan),
         || {
             let rasters = spans.time("both", "PNG", || {
@@ -254,7 +252,8 @@ pub fn render_all(
                 || docx("plan", &composed.plan, &rasters),
                 || docx("report", &composed.report, &rasters),
             );
-            (plan_docx, report_docx, pdf("report", &composed.report))
+            let report_pdf = pdf("report", &composed.report);
+            (plan_docx, report_docx, report_pdf, to_json(model))
         },
     );
     let plan_pdf =
@@ -284,7 +283,7 @@ pub fn render_all(
         },
         OutFile {
             name: "model.json",
-            bytes: to_json(model),
+            bytes: model_json,
         },
     ];
     if opts.emit_markdown {
@@ -382,7 +381,7 @@ struct Sources {
 
 fn source_digests(opts: &BuildOptions, loaded: &Loaded) -> Result<Sources, String> {
     let digest_all = |root: &Path, rels: &[PathBuf]| -> Result<Vec<FileDigest>, String> {
-        rels.iter()
+        rels.par_iter()
             .map(|rel| {
                 let bytes = std::fs::read(root.join(rel))
                     .map_err(|e| format!("cannot read {}: {e}", root.join(rel).display()))?;

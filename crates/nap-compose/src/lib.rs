@@ -106,6 +106,10 @@ pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagn
         opts.final_build,
         opts.build_date,
     );
+    // One handlebars context for both documents: rendering from a `Value`
+    // would make handlebars copy the whole view (every commitment and
+    // comment) once per document.
+    let view = handlebars::Context::from(view);
     let figures = Figures::new(plan);
 
     let (plan_doc, report_doc) = std::thread::scope(|s| {
@@ -149,12 +153,12 @@ struct Made {
 fn document(
     templates: &Templates,
     main: &str,
-    view: &serde_json::Value,
+    view: &handlebars::Context,
     plan: &Plan,
     opts: &ComposeOptions,
     figures: &Figures,
 ) -> Result<Made, Vec<Diagnostic>> {
-    let (merged, numbers) = render::render(templates, main, view)?;
+    let (merged, numbers) = render::render_context(templates, main, view)?;
     let display = templates.display(main);
     let nodes = directive::parse(&merged, &display)?;
     let mut a = Assembler::new(plan, opts, figures, numbers);

@@ -329,12 +329,21 @@ fn template_diag(
     templates.display(&rel)
 }
 
-/// Merges one main template with the view. Returns the merged text (with
-/// source markers) and the figure numbers its helpers handed out.
+/// [`render_context`] from a JSON view (for callers with one document).
 pub fn render(
     templates: &Templates,
     main: &str,
     view: &Value,
+) -> Result<(String, FigureNumbers), Vec<Diagnostic>> {
+    render_context(templates, main, &handlebars::Context::from(view.clone()))
+}
+
+/// Merges one main template with the view. Returns the merged text (with
+/// source markers) and the figure numbers its helpers handed out.
+pub fn render_context(
+    templates: &Templates,
+    main: &str,
+    view: &handlebars::Context,
 ) -> Result<(String, FigureNumbers), Vec<Diagnostic>> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
@@ -388,7 +397,7 @@ pub fn render(
     if !errors.is_empty() {
         return Err(errors);
     }
-    match hb.render(main, view) {
+    match hb.render_with_context(main, view) {
         Ok(text) => Ok((text, numbers)),
         Err(e) => {
             let mut d = Diagnostic::error(

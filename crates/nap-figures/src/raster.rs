@@ -165,18 +165,30 @@ type FigureKey = (Arc<str>, u32);
 impl Rasters {
     /// Rasterises every figure of `docs`.
     pub fn of(docs: &[&Document]) -> Rasters {
+        let mut r = Rasters::default();
+        r.add_missing(docs);
+        r
+    }
+
+    /// Rasterises the figures of `docs` not drawn yet.
+    pub fn add_missing(&mut self, docs: &[&Document]) {
         let mut wanted: Vec<(Arc<str>, f32)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for doc in docs {
             nap_doc::walk(&doc.blocks, &mut |b| {
                 if let Block::Figure(f) = b {
-                    if seen.insert((f.svg.clone(), f.width_mm.to_bits())) {
+                    let key = (f.svg.clone(), f.width_mm.to_bits());
+                    if !self.pngs.contains_key(&key) && seen.insert(key) {
                         wanted.push((f.svg.clone(), f.width_mm));
                     }
                 }
             });
         }
-        let pngs = wanted
+        self.draw(wanted);
+    }
+
+    fn draw(&mut self, wanted: Vec<(Arc<str>, f32)>) {
+        let drawn: Vec<_> = wanted
             .into_par_iter()
             .map(|(svg, width_mm)| {
                 let png = try_rasterize(&svg, width_mm, crate::DPI)
@@ -185,7 +197,7 @@ impl Rasters {
                 ((svg, width_mm.to_bits()), png)
             })
             .collect();
-        Rasters { pngs }
+        self.pngs.extend(drawn);
     }
 
     /// The PNG of `figure`; `None` when its SVG cannot be read, or when the
