@@ -399,7 +399,15 @@ fn source_digests(opts: &BuildOptions, loaded: &Loaded) -> Result<Sources, Strin
         )
     })?;
     Ok(Sources {
-        inputs: digest_all(&opts.inputs, &loaded.files)?,
+        // The inputs as the reader read them (it hashed each file then).
+        inputs: loaded
+            .files
+            .iter()
+            .map(|f| FileDigest {
+                path: slash_path(&f.path),
+                sha256: hex(&f.sha256),
+            })
+            .collect(),
         templates: digest_all(&opts.templates, &templates)?,
     })
 }

@@ -7,15 +7,6 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-const FILES: [&str; 6] = [
-    "manifest.json",
-    "model.json",
-    "plani-i-veprimit.docx",
-    "plani-i-veprimit.pdf",
-    "raporti-i-procesit.docx",
-    "raporti-i-procesit.pdf",
-];
-
 /// Names of people in the sample's comments who did not consent to be named
 /// (consent "jo" or empty). They must appear in no output.
 const NOT_CONSENTING: [&str; 10] = [
@@ -62,7 +53,7 @@ fn docx_texts() -> &'static [(String, String)] {
 fn a_draft_build_writes_every_file_of_the_contract() {
     let dir = sample_draft();
     let names: Vec<String> = snapshot(dir).into_iter().map(|(n, _)| n).collect();
-    let mut expected: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    let mut expected: Vec<String> = common::OUTPUTS.iter().map(|s| s.to_string()).collect();
     expected.extend([
         "plani-i-veprimit.md".to_string(),
         "raporti-i-procesit.md".to_string(),
@@ -89,7 +80,12 @@ fn a_draft_build_writes_every_file_of_the_contract() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["path"].as_str().unwrap())
+        .map(|i| {
+            let path = i["path"].as_str().unwrap();
+            let bytes = std::fs::read(repo().join("inputs").join(path)).unwrap();
+            assert_eq!(i["sha256"].as_str().unwrap(), sha256(&bytes), "{path}");
+            path
+        })
         .collect();
     assert!(
         inputs.contains(&"plan.json") && inputs.contains(&"areas/antikorrupsioni/commitments.json"),
@@ -249,7 +245,7 @@ fn a_final_build_has_no_draft_marking_and_its_own_folder() {
     let out = tempfile::tempdir().unwrap();
     build(&repo().join("inputs"), out.path(), &["--final"]);
     let dir = out.path().join("1.0-final");
-    for f in FILES {
+    for f in common::OUTPUTS {
         assert!(dir.join(f).is_file(), "{f}");
     }
     assert!(

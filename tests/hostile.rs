@@ -31,14 +31,6 @@ const READER: Duration = Duration::from_secs(90);
 
 const PLAN: &str = "plani-i-veprimit";
 const REPORT: &str = "raporti-i-procesit";
-const OUTPUTS: [&str; 6] = [
-    "manifest.json",
-    "model.json",
-    "plani-i-veprimit.docx",
-    "plani-i-veprimit.pdf",
-    "raporti-i-procesit.docx",
-    "raporti-i-procesit.pdf",
-];
 
 const COMMITMENTS: &str = "areas/drejtesia/commitments.json";
 const ANALYSIS: &str = "areas/drejtesia/situation-analysis.md";
@@ -548,7 +540,7 @@ fn check_manifest(case: &str, dir: &Path) {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    for f in OUTPUTS {
+    for f in common::OUTPUTS {
         assert!(
             names.iter().any(|n| n == f),
             "{case}: {f} is missing: {names:?}"

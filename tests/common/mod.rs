@@ -10,6 +10,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// 2020-12-15 00:00 UTC: the sample plan's date, fixed for reproducible tests.
 pub const EPOCH: &str = "1607990400";
 
+/// The files a build leaves in its version folder, in name order.
+pub const OUTPUTS: [&str; 6] = [
+    "manifest.json",
+    "model.json",
+    "plani-i-veprimit.docx",
+    "plani-i-veprimit.pdf",
+    "raporti-i-procesit.docx",
+    "raporti-i-procesit.pdf",
+];
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

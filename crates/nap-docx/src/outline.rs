@@ -34,33 +34,6 @@ pub struct Outline {
     pub anchors: HashMap<String, String>,
 }
 
-/// Calls `f` on every block depth-first in reading order (list items, quote
-/// contents and table cells included), with an explicit stack so that
-/// thousands of nested quotes or lists cannot overflow the thread's stack.
-pub fn preorder<'a>(blocks: &'a [Block], mut f: impl FnMut(&'a Block)) {
-    let mut stack: Vec<std::slice::Iter<'a, Block>> = vec![blocks.iter()];
-    while let Some(top) = stack.last_mut() {
-        let Some(block) = top.next() else {
-            stack.pop();
-            continue;
-        };
-        f(block);
-        match block {
-            Block::List(list) => stack.extend(list.items.iter().rev().map(|item| item.iter())),
-            Block::Quote(inner) => stack.push(inner.iter()),
-            Block::Table(table) => stack.extend(
-                table
-                    .rows
-                    .iter()
-                    .rev()
-                    .flat_map(|row| row.cells.iter().rev())
-                    .map(|cell| cell.blocks.iter()),
-            ),
-            _ => {}
-        }
-    }
-}
-
 impl Outline {
     pub fn scan(blocks: &[Block]) -> Outline {
         let mut outline = Outline::default();
@@ -69,7 +42,7 @@ impl Outline {
         // counter and restarts the deeper ones; unnumbered headings are not
         // in the list and change nothing.
         let mut counters = [0u32; 4];
-        preorder(blocks, |block| match block {
+        nap_doc::walk(blocks, &mut |block| match block {
             Block::Heading {
                 level,
                 id,

@@ -11,7 +11,6 @@
 
 use nap_doc::{Block, Inline, ParaStyle, Table};
 
-use crate::outline::preorder;
 use crate::parts::{LIST_STEP, TEXT_H, TEXT_W};
 
 /// Text area height and width, in points.
@@ -233,7 +232,7 @@ fn table_flow(table: &Table, width: f32, flow: &mut Flow, pages: &mut Vec<u32>) 
             col += span;
             let inner = (width * share.min(1.0) - CELL_PADDING).max(20.0);
             let mut h = 0.0;
-            preorder(&cell.blocks, |b| h += block_height(b, inner));
+            nap_doc::walk(&cell.blocks, &mut |b| h += block_height(b, inner));
             tallest = tallest.max(h);
         }
         tallest + 3.0
@@ -250,7 +249,7 @@ fn table_flow(table: &Table, width: f32, flow: &mut Flow, pages: &mut Vec<u32>) 
         }
         page = flow.page;
         for cell in &row.cells {
-            preorder(&cell.blocks, |b| {
+            nap_doc::walk(&cell.blocks, &mut |b| {
                 if matches!(b, Block::Heading { .. }) {
                     pages.push(flow.page);
                 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{heading, part, rich, span, unzip};
+use common::{changed, heading, part, rich, span, unzip};
 use nap_doc::*;
 use roxmltree::{Document as Xml, Node};
 
@@ -949,11 +949,6 @@ fn a_hundredfold_plan_is_written_quickly() {
 /// leaves no empty paragraph behind.
 #[test]
 fn whole_paragraph_changes_track_the_paragraph_mark() {
-    let changed = |text: &str, revision| Block::Paragraph {
-        style: ParaStyle::Normal,
-        align: Align::Left,
-        content: vec![span(text, |s| s.revision = Some(revision))],
-    };
     let doc = Document {
         meta: sample().meta,
         blocks: vec![

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::span;
+use common::{changed, span};
 use nap_doc::*;
 
 use std::path::{Path, PathBuf};
@@ -224,11 +224,6 @@ fn libreoffice_accept_all_and_reject_all() {
     );
     std::fs::write(&module, RESOLVE_MACRO).unwrap();
 
-    let changed = |text: &str, revision| Block::Paragraph {
-        style: ParaStyle::Normal,
-        align: Align::Left,
-        content: vec![span(text, |s| s.revision = Some(revision))],
-    };
     let doc = Document {
         meta: sample().meta,
         blocks: vec![

@@ -22,7 +22,7 @@ pub struct Ctx {
     pub root: PathBuf,
     root_canon: Option<PathBuf>,
     pub diags: Vec<Diagnostic>,
-    pub files: Vec<PathBuf>,
+    pub files: Vec<crate::ReadFile>,
     pub final_rules: bool,
 }
 
@@ -208,7 +208,11 @@ impl Ctx {
         }
         match std::fs::read(&path) {
             Ok(b) => {
-                self.files.push(PathBuf::from(rel));
+                use sha2::Digest;
+                self.files.push(crate::ReadFile {
+                    path: PathBuf::from(rel),
+                    sha256: sha2::Sha256::digest(&b).into(),
+                });
                 Read::Bytes(b)
             }
             Err(e) => {
@@ -562,7 +566,8 @@ mod tests {
             std::os::unix::fs::symlink(tmp.path().join("outside.md"), root.join("intro.md"))
                 .unwrap();
             assert!(matches!(cx.read("intro.md", 1024), Read::Failed));
-            assert_eq!(cx.files, [PathBuf::from("plan.json")]);
+            let paths: Vec<&PathBuf> = cx.files.iter().map(|f| &f.path).collect();
+            assert_eq!(paths, [&PathBuf::from("plan.json")]);
         }
     }
 

@@ -58,8 +58,17 @@ pub struct Counts {
 pub struct Loaded {
     pub plan: Option<Plan>,
     pub diagnostics: Vec<Diagnostic>,
-    pub files: Vec<PathBuf>,
+    pub files: Vec<ReadFile>,
     pub counts: Counts,
+}
+
+/// A file the reader read: its path relative to the input folder and the
+/// SHA-256 of the very bytes it read, so the manifest describes what the
+/// build used without reading the folder a second time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReadFile {
+    pub path: PathBuf,
+    pub sha256: [u8; 32],
 }
 
 impl Loaded {
@@ -252,7 +261,7 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
 fn finish(mut cx: Ctx, plan: Option<Plan>, counts: Counts) -> Loaded {
     nap_model::diag::sort(&mut cx.diags);
     cx.files.sort();
-    cx.files.dedup();
+    cx.files.dedup_by(|a, b| a.path == b.path);
     Loaded {
         plan,
         diagnostics: cx.diags,

@@ -111,7 +111,7 @@ fn files_read_are_listed_relative_and_sorted() {
     let files: Vec<String> = loaded
         .files
         .iter()
-        .map(|f| f.to_string_lossy().into_owned())
+        .map(|f| f.path.to_string_lossy().into_owned())
         .collect();
     assert_eq!(
         files,

@@ -88,36 +88,10 @@ fn heading_size(level: u8) -> f32 {
     }
 }
 
-/// Depth-first, reading-order, iterative (deep input must not overflow).
-fn for_each_block<'a>(blocks: &'a [Block], mut f: impl FnMut(&'a Block)) {
-    let mut stack: Vec<std::slice::Iter<'a, Block>> = vec![blocks.iter()];
-    while let Some(top) = stack.last_mut() {
-        let Some(b) = top.next() else {
-            stack.pop();
-            continue;
-        };
-        f(b);
-        match b {
-            Block::List(l) => {
-                for it in l.items.iter().rev() {
-                    stack.push(it.iter());
-                }
-            }
-            Block::Quote(inner) => stack.push(inner.iter()),
-            Block::Table(t) => {
-                for c in t.rows.iter().flat_map(|r| &r.cells).rev() {
-                    stack.push(c.blocks.iter());
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The leaf blocks of a deep subtree, in reading order.
 fn flatten(blocks: &[Block]) -> Vec<Block> {
     let mut out = Vec::new();
-    for_each_block(blocks, |b| match b {
+    nap_doc::walk(blocks, &mut |b| match b {
         Block::List(_) | Block::Quote(_) | Block::Table(_) => {}
         other => out.push(other.clone()),
     });
@@ -1279,7 +1253,7 @@ pub fn run(doc: &Document, s: &Settings) -> Paged {
 fn number_headings(blocks: &[Block]) -> (Vec<HInfo>, HashMap<String, usize>) {
     let mut headings = Vec::new();
     let mut counters = [0u32; 4];
-    for_each_block(blocks, |b| {
+    nap_doc::walk(blocks, &mut |b| {
         if let Block::Heading {
             level,
             id,
@@ -1757,7 +1731,7 @@ mod tests {
     fn summaries_follow_the_flows_counters() {
         let doc = nesting();
         let mut all_tables = 0;
-        for_each_block(&doc.blocks, |b| {
+        nap_doc::walk(&doc.blocks, &mut |b| {
             all_tables += u32::from(matches!(b, Block::Table(_)));
         });
         let (cursor, tables) = check_counters(&doc);

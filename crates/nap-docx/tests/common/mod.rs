@@ -27,6 +27,15 @@ pub fn span(text: &str, f: impl FnOnce(&mut SpanStyle)) -> Inline {
     })
 }
 
+/// A paragraph whose whole text is a tracked insertion or deletion.
+pub fn changed(text: &str, revision: Revision) -> Block {
+    Block::Paragraph {
+        style: ParaStyle::Normal,
+        align: Align::Left,
+        content: vec![span(text, |s| s.revision = Some(revision))],
+    }
+}
+
 pub fn heading(level: u8, id: &str, numbered: bool, text: &str) -> Block {
     Block::Heading {
         level,
