@@ -8,7 +8,7 @@
 
 use crate::output::{self, OutputError};
 use crate::world::World;
-use nap_compose::{compose, ComposeOptions, Composed};
+use nap_compose::{compose_prepared, ComposeOptions, Composed};
 use nap_input::Loaded;
 use nap_model::{Date, ModelFile};
 use rayon::prelude::*;
@@ -69,8 +69,15 @@ pub const REPORT_MD: &str = "raporti-i-procesit.md";
 /// Runs `nap build`; returns the exit code.
 pub fn run(opts: &BuildOptions, world: &World) -> i32 {
     let started = Instant::now();
+    let progress = world.progress();
+    progress.step("reading the inputs and templates");
     let mut err = std::io::stderr().lock();
-    let loaded = crate::check::load_checked(&opts.inputs, opts.final_build);
+    // The templates do not depend on the inputs: they are read and compiled
+    // while the inputs are read and checked.
+    let (loaded, prepared) = rayon::join(
+        || crate::check::load_checked(&opts.inputs, opts.final_build),
+        || nap_compose::prepare(&opts.templates),
+    );
     let _ = nap_input::report::print(&mut err, &loaded, &opts.inputs);
     let plan = match (&loaded.plan, loaded.has_errors()) {
         (Some(plan), false) => plan,
@@ -109,7 +116,6 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
         return 0;
     }
 
-    let progress = world.progress();
     progress.step("composing the documents");
     let compose_opts = ComposeOptions {
         templates: opts.templates.clone(),
@@ -122,7 +128,7 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
         final_build: opts.final_build,
         plan: plan.clone(),
     };
-    let composed = match compose(plan, &compose_opts) {
+    let composed = match prepared.and_then(|p| compose_prepared(plan, &p, &compose_opts)) {
         Ok(c) => c,
         Err(diags) => {
             for d in &diags {

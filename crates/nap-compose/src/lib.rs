@@ -2,12 +2,13 @@
 //! [`nap_doc::Document`].
 //!
 //! The steps, each a function:
-//! 1. [`render::Templates::load`] reads `templates/` at run time (main
-//!    templates, `partials/`, `data/*.json`), so wording, labels, section order
-//!    and boilerplate change without recompiling;
+//! 1. [`prepare`] reads `templates/` at run time (main templates,
+//!    `partials/`, `data/*.json`; [`render::Templates::load`]), so wording,
+//!    labels, section order and boilerplate change without recompiling, and
+//!    compiles each template once ([`render::Compiled`]);
 //! 2. [`view::build`] derives what templates cannot compute (Albanian dates,
 //!    grouped comments, counts) and defuses every value;
-//! 3. [`render::render`] merges a main template into Markdown with a few block
+//! 3. [`render::Compiled::render`] merges a main template into Markdown with a few block
 //!    directives (`::: table`, `::: figure`, …; see docs/templates.md);
 //! 4. [`directive::parse`] splits that text into Markdown chunks and directives;
 //! 5. [`assemble`] turns the tree into a [`Document`], parsing each chunk with
@@ -73,9 +74,20 @@ impl<'p> Figures<'p> {
     }
 }
 
-/// Merges the templates with the plan and parses the result.
-pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagnostic>> {
-    let templates = Templates::load(&opts.templates)?;
+/// The templates folder read and compiled, its labels and abbreviations
+/// parsed: everything composing needs besides the plan. Independent of the
+/// inputs, so a build prepares it while the inputs are read.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub templates: Templates,
+    compiled: render::Compiled,
+    labels: view::Labels,
+    abbreviations: BTreeMap<String, String>,
+}
+
+/// Reads and compiles the templates folder `dir`.
+pub fn prepare(dir: &std::path::Path) -> Result<Prepared, Vec<Diagnostic>> {
+    let templates = Templates::load(dir)?;
     let labels_file = templates.display("data/labels.json");
     let labels = templates
         .data
@@ -89,20 +101,59 @@ pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagn
         .and_then(|raw| {
             view::Labels::from_json(raw.clone())
                 .map_err(|m| vec![Diagnostic::error(labels_file.clone(), m)])
-        })?;
-    let abbreviations: BTreeMap<String, String> = match templates.data.get("abbreviations") {
-        None => BTreeMap::new(),
+        });
+    let abbreviations = match templates.data.get("abbreviations") {
+        None => Ok(BTreeMap::new()),
         Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
             vec![Diagnostic::error(
                 templates.display("data/abbreviations.json"),
                 format!("expected an object of \"SHKURTIMI\": \"kuptimi\" pairs: {e}"),
             )]
-        })?,
+        }),
     };
+    let compiled = render::Compiled::new(&templates);
+    // Every problem of the data files at once; the templates' own are
+    // reported when composing, with each document's.
+    let mut errors = Vec::new();
+    for e in [labels.as_ref().err(), abbreviations.as_ref().err()]
+        .into_iter()
+        .flatten()
+    {
+        errors.extend(e.iter().cloned());
+    }
+    match (labels, abbreviations) {
+        (Ok(labels), Ok(abbreviations)) => Ok(Prepared {
+            templates,
+            compiled,
+            labels,
+            abbreviations,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Merges the templates with the plan and parses the result.
+pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagnostic>> {
+    compose_prepared(plan, &prepare(&opts.templates)?, opts)
+}
+
+/// [`compose`] with the templates already prepared (`opts.templates` is not
+/// read again).
+pub fn compose_prepared(
+    plan: &Plan,
+    prepared: &Prepared,
+    opts: &ComposeOptions,
+) -> Result<Composed, Vec<Diagnostic>> {
+    let Prepared {
+        templates,
+        compiled,
+        labels,
+        abbreviations,
+    } = prepared;
     let view = view::build(
         plan,
-        &labels,
-        &abbreviations,
+        labels,
+        abbreviations,
         opts.final_build,
         opts.build_date,
     );
@@ -113,8 +164,26 @@ pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagn
     let figures = Figures::new(plan);
 
     let (plan_doc, report_doc) = std::thread::scope(|s| {
-        let report = s.spawn(|| document(&templates, REPORT_TEMPLATE, &view, plan, opts, &figures));
-        let plan_doc = document(&templates, PLAN_TEMPLATE, &view, plan, opts, &figures);
+        let report = s.spawn(|| {
+            document(
+                templates,
+                compiled,
+                REPORT_TEMPLATE,
+                &view,
+                plan,
+                opts,
+                &figures,
+            )
+        });
+        let plan_doc = document(
+            templates,
+            compiled,
+            PLAN_TEMPLATE,
+            &view,
+            plan,
+            opts,
+            &figures,
+        );
         (
             plan_doc,
             report.join().expect("composing the report does not panic"),
@@ -133,10 +202,13 @@ pub fn compose(plan: &Plan, opts: &ComposeOptions) -> Result<Composed, Vec<Diagn
             })
         }
         (p, r) => {
-            let mut errors = Vec::new();
+            let mut errors: Vec<Diagnostic> = Vec::new();
             for result in [p, r] {
-                if let Err(e) = result {
-                    errors.extend(e);
+                // A broken partial is named by both documents: once is enough.
+                for d in result.err().into_iter().flatten() {
+                    if !errors.contains(&d) {
+                        errors.push(d);
+                    }
                 }
             }
             Err(errors)
@@ -152,13 +224,14 @@ struct Made {
 
 fn document(
     templates: &Templates,
+    compiled: &render::Compiled,
     main: &str,
     view: &handlebars::Context,
     plan: &Plan,
     opts: &ComposeOptions,
     figures: &Figures,
 ) -> Result<Made, Vec<Diagnostic>> {
-    let (merged, numbers) = render::render_context(templates, main, view)?;
+    let (merged, numbers) = compiled.render(templates, main, view)?;
     let display = templates.display(main);
     let nodes = directive::parse(&merged, &display)?;
     let mut a = Assembler::new(plan, opts, figures, numbers);

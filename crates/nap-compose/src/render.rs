@@ -7,6 +7,7 @@ use handlebars::{
     RenderErrorReason,
 };
 use nap_model::Diagnostic;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -329,85 +330,160 @@ fn template_diag(
     templates.display(&rel)
 }
 
-/// [`render_context`] from a JSON view (for callers with one document).
+/// [`Compiled::render`] from a JSON view, compiling the templates first (for
+/// callers with one document).
 pub fn render(
     templates: &Templates,
     main: &str,
     view: &Value,
 ) -> Result<(String, FigureNumbers), Vec<Diagnostic>> {
-    render_context(templates, main, &handlebars::Context::from(view.clone()))
+    Compiled::new(templates).render(templates, main, &handlebars::Context::from(view.clone()))
 }
 
-/// Merges one main template with the view. Returns the merged text (with
-/// source markers) and the figure numbers its helpers handed out.
-pub fn render_context(
-    templates: &Templates,
-    main: &str,
-    view: &handlebars::Context,
-) -> Result<(String, FigureNumbers), Vec<Diagnostic>> {
+/// Every template of the folder compiled once (both main templates and the
+/// partials), with the helpers: what both documents of a build render from.
+///
+/// Compiling is most of a small build's template time (handlebars finds the
+/// line and column of every element from the start of the text, so a
+/// template's cost grows with the square of its length); each template is
+/// compiled once, the templates in parallel, and the driver does it while the
+/// inputs are read.
+#[derive(Clone)]
+pub struct Compiled {
+    hb: Handlebars<'static>,
+    /// Template name → path relative to the folder (for diagnostics).
+    rel_of: BTreeMap<String, String>,
+    /// Templates that did not compile, by name.
+    broken: BTreeMap<String, Diagnostic>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("templates", &self.rel_of)
+            .finish_non_exhaustive()
+    }
+}
+
+fn registry() -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     // A partial's lines are inserted as written: indenting them would move
     // directive lines off column 0.
     hb.set_prevent_indent(true);
-    hb.register_escape_fn(escape::text);
-    hb.register_helper("text", Box::new(text_helper));
-    hb.register_helper("md", Box::new(md_helper));
-    hb.register_helper("join", Box::new(join_helper));
-    hb.register_helper("capitalize", Box::new(capitalize_helper));
-    hb.register_helper("upper", Box::new(upper_helper));
-    hb.register_helper("add", Box::new(add_helper));
-    let numbers = FigureNumbers::default();
-    hb.register_helper(
-        "figure_number",
-        Box::new(FigureNumberHelper(numbers.clone())),
-    );
+    hb
+}
 
-    let mut rel_of = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (rel, src) in &templates.sources {
-        let name = if rel == main {
-            main
-        } else if let Some(p) = partial_name(rel) {
-            p
-        } else {
-            continue;
-        };
-        rel_of.insert(name.to_string(), rel.clone());
-        let marked = mark_directives(&templates.display(rel), src);
-        let result = if rel == main {
-            hb.register_template_string(name, marked)
-        } else {
-            hb.register_partial(name, marked)
-        };
-        if let Err(e) = result {
-            let mut d = Diagnostic::error(templates.display(rel), e.reason().to_string());
-            if let Some((line, col)) = e.pos() {
-                d = d.at(line, Some(col));
+impl Compiled {
+    /// Compiles every main template and partial of `templates`. A template
+    /// that does not compile is kept as its diagnostic (file, line, column),
+    /// reported by [`Compiled::render`]: a broken report template does not
+    /// hide the plan template's own problems.
+    pub fn new(templates: &Templates) -> Compiled {
+        let jobs: Vec<(&str, &String, &String)> = templates
+            .sources
+            .iter()
+            .filter_map(|(rel, src)| {
+                let name = if rel == PLAN_TEMPLATE || rel == REPORT_TEMPLATE {
+                    rel.as_str()
+                } else {
+                    partial_name(rel)?
+                };
+                Some((name, rel, src))
+            })
+            .collect();
+        let compiled: Vec<Result<handlebars::Template, Box<Diagnostic>>> = jobs
+            .par_iter()
+            .map(|&(name, rel, src)| {
+                let marked = mark_directives(&templates.display(rel), src);
+                // Compiled in a registry of its own (the same options as
+                // the shared one), then moved over.
+                let mut one = registry();
+                match one.register_template_string(name, marked) {
+                    Ok(()) => Ok(one
+                        .get_template(name)
+                        .cloned()
+                        .expect("the template just registered")),
+                    Err(e) => {
+                        let mut d =
+                            Diagnostic::error(templates.display(rel), e.reason().to_string());
+                        if let Some((line, col)) = e.pos() {
+                            d = d.at(line, Some(col));
+                        }
+                        Err(Box::new(d))
+                    }
+                }
+            })
+            .collect();
+        let mut hb = registry();
+        hb.register_escape_fn(escape::text);
+        hb.register_helper("text", Box::new(text_helper));
+        hb.register_helper("md", Box::new(md_helper));
+        hb.register_helper("join", Box::new(join_helper));
+        hb.register_helper("capitalize", Box::new(capitalize_helper));
+        hb.register_helper("upper", Box::new(upper_helper));
+        hb.register_helper("add", Box::new(add_helper));
+        let mut rel_of = BTreeMap::new();
+        let mut broken = BTreeMap::new();
+        for ((name, rel, _), result) in jobs.into_iter().zip(compiled) {
+            rel_of.insert(name.to_string(), rel.clone());
+            match result {
+                Ok(t) => hb.register_template(name, t),
+                Err(d) => {
+                    broken.insert(name.to_string(), *d);
+                }
             }
-            errors.push(d);
         }
+        Compiled { hb, rel_of, broken }
     }
-    if !rel_of.contains_key(main) {
-        errors.push(Diagnostic::error(
-            templates.display(main),
-            "the template is missing",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    match hb.render_with_context(main, view) {
-        Ok(text) => Ok((text, numbers)),
-        Err(e) => {
-            let mut d = Diagnostic::error(
-                template_diag(templates, e.template_name.as_ref(), &rel_of),
-                e.reason().to_string(),
-            );
-            if let Some(line) = e.line_no {
-                d = d.at(line, e.column_no);
+
+    /// Merges the main template `main` with the view. Returns the merged
+    /// text (with source markers) and the figure numbers its helpers handed
+    /// out.
+    pub fn render(
+        &self,
+        templates: &Templates,
+        main: &str,
+        view: &handlebars::Context,
+    ) -> Result<(String, FigureNumbers), Vec<Diagnostic>> {
+        // As when each document compiled its own templates: the main
+        // template's problem, then every partial's (any may be included).
+        let mut errors: Vec<Diagnostic> = self.broken.get(main).into_iter().cloned().collect();
+        if errors.is_empty() && !self.hb.has_template(main) {
+            errors.push(Diagnostic::error(
+                templates.display(main),
+                "the template is missing",
+            ));
+        }
+        errors.extend(
+            self.broken
+                .iter()
+                .filter(|(name, _)| partial_name(&self.rel_of[*name]).is_some())
+                .map(|(_, d)| d.clone()),
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Figure numbers are counted per document: a registry of this
+        // document's own (a copy of the compiled templates) holds the counter.
+        let mut hb = self.hb.clone();
+        let numbers = FigureNumbers::default();
+        hb.register_helper(
+            "figure_number",
+            Box::new(FigureNumberHelper(numbers.clone())),
+        );
+        match hb.render_with_context(main, view) {
+            Ok(text) => Ok((text, numbers)),
+            Err(e) => {
+                let mut d = Diagnostic::error(
+                    template_diag(templates, e.template_name.as_ref(), &self.rel_of),
+                    e.reason().to_string(),
+                );
+                if let Some(line) = e.line_no {
+                    d = d.at(line, e.column_no);
+                }
+                Err(vec![d])
             }
-            Err(vec![d])
         }
     }
 }

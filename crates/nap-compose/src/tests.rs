@@ -716,14 +716,52 @@ fn same_inputs_give_the_same_documents() {
     assert!(!a.plan_markdown.contains(escape::MARK));
 }
 
-#[test]
-fn template_errors_name_the_file_and_line() {
-    let dir = std::env::temp_dir().join(format!("nap-compose-test-{}", std::process::id()));
+/// An empty templates folder of this test process (`partials/`, and
+/// `data/labels.json` from the real one), for tests that write templates.
+fn scratch_templates(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nap-compose-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("partials")).unwrap();
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let real = templates_dir();
     std::fs::copy(real.join("data/labels.json"), dir.join("data/labels.json")).unwrap();
+    dir
+}
+
+#[test]
+fn a_broken_partial_is_reported_once_and_a_prepared_folder_composes_the_same() {
+    let dir = scratch_templates("partial");
+    std::fs::write(dir.join(render::PLAN_TEMPLATE), "# A\n{{> pjesa}}\n").unwrap();
+    std::fs::write(dir.join(render::REPORT_TEMPLATE), "# B\n").unwrap();
+    std::fs::write(dir.join("partials/pjesa.md.hbs"), "x\n{{#if a}}\n").unwrap();
+    let o = ComposeOptions {
+        templates: dir.clone(),
+        ..opts(false)
+    };
+    // Both documents see the partial; its error is listed once.
+    let errs = compose(&sample_plan(), &o).unwrap_err();
+    let partial = format!("{}/partials/pjesa.md.hbs", dir.display());
+    assert_eq!(
+        errs.iter().filter(|d| d.file == partial).count(),
+        1,
+        "{errs:#?}"
+    );
+    // Compiled once, composed twice: the same documents as composing anew.
+    std::fs::write(dir.join("partials/pjesa.md.hbs"), "x {{text plan.title}}\n").unwrap();
+    let prepared = prepare(&dir).unwrap();
+    let plan = sample_plan();
+    let a = compose_prepared(&plan, &prepared, &o).unwrap();
+    let b = compose_prepared(&plan, &prepared, &o).unwrap();
+    let c = compose(&plan, &o).unwrap();
+    assert_eq!(a.plan, c.plan);
+    assert_eq!(b.plan_markdown, c.plan_markdown);
+    assert!(c.plan_markdown.contains(&format!("x {}", plan.title)));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn template_errors_name_the_file_and_line() {
+    let dir = scratch_templates("test");
     std::fs::write(
         dir.join(render::PLAN_TEMPLATE),
         "# A\n\n::: table\n::: row\nx\n",

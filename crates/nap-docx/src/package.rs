@@ -1,7 +1,8 @@
 //! The OPC package: a zip whose bytes depend only on its entries. Every
 //! entry has the same timestamp (1980-01-01 00:00, the zip epoch) and
 //! permissions, entries are written in the caller's order, and deflate is
-//! miniz_oxide's, which compresses identically on every machine.
+//! flate2's on zlib-rs, which compresses identically on every machine
+//! (docs/decisions.md).
 
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;

@@ -203,9 +203,17 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
         let mut annotations = Vec::new();
         {
             let mut surface = kpage.surface();
-            for item in &page.items {
-                match item {
+            let items = &page.items;
+            let mut i = 0;
+            while i < items.len() {
+                // Each arm draws item i and the items after it it can share a
+                // drawing operation with, and says where the next one starts.
+                i = match &items[i] {
                     Item::Glyphs(run) => {
+                        // Consecutive runs of one structure node (the lines
+                        // of a paragraph on this page, a bold word inside a
+                        // line) form one marked-content sequence: one MCID
+                        // instead of one per run, the same reading order.
                         match run.tag {
                             Tag::Node(n) => {
                                 let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
@@ -216,20 +224,38 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                             }
                         }
                         draw_run(&mut surface, &fonts, run);
+                        let mut j = i + 1;
+                        while let Some(next) = items.get(j) {
+                            match next {
+                                Item::Glyphs(r) if r.tag == run.tag => {
+                                    draw_run(&mut surface, &fonts, r)
+                                }
+                                // A link draws nothing into the content.
+                                Item::Link { .. } => {
+                                    annotations.extend(link(next, last_page));
+                                }
+                                _ => break,
+                            }
+                            j += 1;
+                        }
                         surface.end_tagged();
+                        j
                     }
-                    Item::Rect {
-                        x,
-                        y,
-                        w,
-                        h,
-                        fill: c,
-                    } => {
-                        let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) else {
-                            continue;
-                        };
+                    Item::Rect { fill: c, .. } => {
+                        // Consecutive fills of one colour (a table row's
+                        // cell shading) are one path: same pixels, one
+                        // operation instead of one per rectangle.
                         let mut pb = PathBuilder::new();
-                        pb.push_rect(rect);
+                        let mut j = i;
+                        while let Some(Item::Rect { x, y, w, h, fill }) = items.get(j) {
+                            if fill != c {
+                                break;
+                            }
+                            if let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) {
+                                pb.push_rect(rect);
+                            }
+                            j += 1;
+                        }
                         if let Some(path) = pb.finish() {
                             surface.start_tagged(artifact());
                             surface.set_stroke(None);
@@ -237,18 +263,36 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                             surface.draw_path(&path);
                             surface.end_tagged();
                         }
+                        j
                     }
                     Item::Line {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width,
-                        color: c,
+                        width, color: c, ..
                     } => {
+                        // Consecutive rules of one width and colour (the
+                        // borders of a table row's cells) are one stroked
+                        // path of separate segments: the same strokes, a
+                        // fraction of the content stream.
                         let mut pb = PathBuilder::new();
-                        pb.move_to(*x1, *y1);
-                        pb.line_to(*x2, *y2);
+                        let mut j = i;
+                        while let Some(Item::Line {
+                            x1,
+                            y1,
+                            x2,
+                            y2,
+                            width: wd,
+                            color,
+                        }) = items.get(j)
+                        {
+                            if wd != width || color != c {
+                                break;
+                            }
+                            // A bad coordinate would void the whole path.
+                            if [x1, y1, x2, y2].iter().all(|v| v.is_finite()) {
+                                pb.move_to(*x1, *y1);
+                                pb.line_to(*x2, *y2);
+                            }
+                            j += 1;
+                        }
                         if let Some(path) = pb.finish() {
                             surface.start_tagged(artifact());
                             surface.set_fill(None);
@@ -261,6 +305,7 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                             surface.set_stroke(None);
                             surface.end_tagged();
                         }
+                        j
                     }
                     Item::Svg {
                         x,
@@ -312,33 +357,13 @@ fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rend
                         }
                         surface.pop();
                         surface.end_tagged();
+                        i + 1
                     }
-                    Item::Link { x, y, w, h, target } => {
-                        let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.5), h.max(0.5)) else {
-                            continue;
-                        };
-                        // Alt text: PDF/A-2a wants every annotation described.
-                        let alt = match target {
-                            LinkTarget::Uri(u) => u.clone(),
-                            LinkTarget::Internal { page, .. } => format!("faqe {}", page + 1),
-                        };
-                        let t = match target {
-                            LinkTarget::Uri(u) => {
-                                Target::Action(Action::Link(LinkAction::new(u.clone())))
-                            }
-                            LinkTarget::Internal { page, y } => {
-                                Target::Destination(Destination::Xyz(XyzDestination::new(
-                                    (*page).min(last_page),
-                                    Point::from_xy(0.0, (*y - 12.0).max(0.0)),
-                                )))
-                            }
-                        };
-                        annotations.push(Annotation::new_link(
-                            LinkAnnotation::new(rect, t),
-                            Some(alt),
-                        ));
+                    Item::Link { .. } => {
+                        annotations.extend(link(&items[i], last_page));
+                        i + 1
                     }
-                }
+                };
             }
             surface.finish();
         }
@@ -418,6 +443,33 @@ fn outline_node(
         j = next;
     }
     (node, j)
+}
+
+/// The annotation of a [`Item::Link`] (`None` for other items, and for a
+/// link without area).
+fn link(item: &Item, last_page: usize) -> Option<Annotation> {
+    let Item::Link { x, y, w, h, target } = item else {
+        return None;
+    };
+    let rect = Rect::from_xywh(*x, *y, w.max(0.5), h.max(0.5))?;
+    // Alt text: PDF/A-2a wants every annotation described.
+    let alt = match target {
+        LinkTarget::Uri(u) => u.clone(),
+        LinkTarget::Internal { page, .. } => format!("faqe {}", page + 1),
+    };
+    let t = match target {
+        LinkTarget::Uri(u) => Target::Action(Action::Link(LinkAction::new(u.clone()))),
+        LinkTarget::Internal { page, y } => {
+            Target::Destination(Destination::Xyz(XyzDestination::new(
+                (*page).min(last_page),
+                Point::from_xy(0.0, (*y - 12.0).max(0.0)),
+            )))
+        }
+    };
+    Some(Annotation::new_link(
+        LinkAnnotation::new(rect, t),
+        Some(alt),
+    ))
 }
 
 fn tag_node(paged: &Paged, n: u32, content: &mut [Vec<Identifier>]) -> Option<Node> {

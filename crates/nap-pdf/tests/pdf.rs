@@ -442,3 +442,76 @@ fn odd_input_still_gives_a_valid_pdf_with_warnings() {
             .success());
     }
 }
+
+/// The content streams of `bytes`, uncompressed by qpdf.
+fn content_streams(dir: &Path, bytes: &[u8]) -> String {
+    let input = write(dir, "in.pdf", bytes);
+    let out = dir.join("qdf.pdf");
+    run(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            input.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    String::from_utf8_lossy(&std::fs::read(out).unwrap()).into_owned()
+}
+
+#[test]
+fn neighbouring_rules_fills_and_runs_share_one_drawing_operation() {
+    if !have("qpdf") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Tables (four rules per cell), paragraphs of several lines.
+    let doc = stress(1);
+    let paged = nap_layout::layout(&doc);
+    let (mut rules, mut runs, mut tagged) = (0, 0, 0);
+    for item in paged.pages.iter().flat_map(|p| &p.items) {
+        match item {
+            nap_layout::Item::Line { .. } => rules += 1,
+            // (Outlined runs are drawn as shapes, not text.)
+            nap_layout::Item::Glyphs(r) if !r.glyphs.is_empty() && !r.outlined => {
+                runs += 1;
+                tagged += usize::from(matches!(r.tag, nap_layout::Tag::Node(_)));
+            }
+            _ => {}
+        }
+    }
+    let bytes = pdf(&doc, &PdfOptions::default()).unwrap();
+    let qdf = content_streams(dir.path(), &bytes);
+    let strokes = qdf.matches("\nS\n").count();
+    // Tagged content opens with BDC (with its MCID), artifacts with BMC.
+    let marked = qdf.matches("BDC").count();
+    let shown = qdf.matches("BT\n").count() + qdf.matches("BT ").count();
+    assert!(
+        rules > 100 && tagged > 100,
+        "{rules} rules, {tagged} tagged runs"
+    );
+    // Every run is still drawn; the rules of a row are one stroke, the
+    // lines of a paragraph one marked sequence. (Fills are not counted:
+    // outlined glyphs are fills too.)
+    assert!(shown >= runs, "{shown} text operations for {runs} runs");
+    assert!(strokes * 3 < rules, "{strokes} strokes for {rules} rules");
+    assert!(
+        marked * 4 < tagged * 3,
+        "{marked} sequences for {tagged} tagged runs"
+    );
+    // And a reader gets every run's text (compared without spaces and
+    // hyphens: pdftotext joins words hyphenated at a line end).
+    let path = write(dir.path(), "s.pdf", &bytes);
+    let bare = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{AD}')
+            .collect()
+    };
+    let text = bare(&text(&path, None));
+    for item in paged.pages.iter().flat_map(|p| &p.items) {
+        if let nap_layout::Item::Glyphs(r) = item {
+            let words = bare(&r.text);
+            assert!(text.contains(&words), "{:?} not in the text", r.text);
+        }
+    }
+}
