@@ -636,6 +636,24 @@ fn place_line(
                     x_end = x;
                 }
             }
+        } else if let Brk::Space { end, .. } = a.brk {
+            // The line was broken at this space: it is not drawn, but the
+            // text layer keeps it (as a space glyph of no width), so that a
+            // reader taking the text from the structure tree — a screen
+            // reader, `pdfinfo -struct-text` — does not join the last word
+            // of the line to the first of the next.
+            let t0 = run.text.len();
+            run.text.push_str(&p.text[a.text.end..end]);
+            if run.text.len() > t0 {
+                let m = &fonts.metrics[st.face as usize];
+                run.glyphs.push(crate::Glyph {
+                    id: m.space_glyph,
+                    advance: 0.0,
+                    dx: 0.0,
+                    dy: 0.0,
+                    range: t0 as u32..run.text.len() as u32,
+                });
+            }
         } else if hyphen {
             let shaped = fonts.shape(st.face, "-");
             let t0 = run.text.len();

@@ -515,3 +515,29 @@ fn neighbouring_rules_fills_and_runs_share_one_drawing_operation() {
         }
     }
 }
+
+#[test]
+fn words_stay_apart_across_line_breaks_in_the_structure_tree() {
+    if !have("pdfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<String> = (0..120).map(|i| format!("fjala{i}")).collect();
+    let para = words.join(" ");
+    let doc = nap_doc::Document {
+        meta: nap_doc::sample().meta,
+        blocks: vec![nap_doc::Block::para(para.clone())],
+    };
+    let bytes = pdf(&doc, &PdfOptions::default()).unwrap();
+    let path = write(dir.path(), "w.pdf", &bytes);
+    // Screen readers take the text from the structure tree, line by line
+    // joined as written: a line broken at a space must keep that space.
+    let st = run("pdfinfo", &["-struct-text", path.to_str().unwrap()]);
+    let text: Vec<&str> = st
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix('"'))
+        .flat_map(str::split_whitespace)
+        .filter(|w| w.starts_with("fjala"))
+        .collect();
+    assert_eq!(text, words, "{st}");
+}
