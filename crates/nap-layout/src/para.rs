@@ -636,14 +636,18 @@ fn place_line(
                     x_end = x;
                 }
             }
-        } else if let Brk::Space { end, .. } = a.brk {
-            // The line was broken at this space: it is not drawn, but the
-            // text layer keeps it (as a space glyph of no width), so that a
-            // reader taking the text from the structure tree — a screen
-            // reader, `pdfinfo -struct-text` — does not join the last word
-            // of the line to the first of the next.
+        } else if matches!(a.brk, Brk::Space { .. } | Brk::Forced) {
+            // The line was broken at this space (or by a hard line break):
+            // nothing is drawn, but the text layer keeps a space (a space
+            // glyph of no width), so that a reader taking the text from the
+            // structure tree — a screen reader, `pdfinfo -struct-text` —
+            // does not join the last word of the line to the first of the
+            // next.
             let t0 = run.text.len();
-            run.text.push_str(&p.text[a.text.end..end]);
+            match a.brk {
+                Brk::Space { end, .. } => run.text.push_str(&p.text[a.text.end..end]),
+                _ => run.text.push(' '),
+            }
             if run.text.len() > t0 {
                 let m = &fonts.metrics[st.face as usize];
                 run.glyphs.push(crate::Glyph {

@@ -523,10 +523,23 @@ fn words_stay_apart_across_line_breaks_in_the_structure_tree() {
     }
     let dir = tempfile::tempdir().unwrap();
     let words: Vec<String> = (0..120).map(|i| format!("fjala{i}")).collect();
-    let para = words.join(" ");
+    // Lines broken at spaces, and two hard line breaks.
+    let mut inlines = vec![nap_doc::Inline::plain(words[..100].join(" "))];
+    for w in &words[100..102] {
+        inlines.push(nap_doc::Inline::LineBreak);
+        inlines.push(nap_doc::Inline::plain(w.clone()));
+    }
+    inlines.push(nap_doc::Inline::plain(format!(
+        " {}",
+        words[102..].join(" ")
+    )));
     let doc = nap_doc::Document {
         meta: nap_doc::sample().meta,
-        blocks: vec![nap_doc::Block::para(para.clone())],
+        blocks: vec![nap_doc::Block::Paragraph {
+            style: nap_doc::ParaStyle::Normal,
+            align: nap_doc::Align::Justify,
+            content: inlines,
+        }],
     };
     let bytes = pdf(&doc, &PdfOptions::default()).unwrap();
     let path = write(dir.path(), "w.pdf", &bytes);
