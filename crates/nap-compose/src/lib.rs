@@ -112,15 +112,8 @@ pub fn prepare(dir: &std::path::Path) -> Result<Prepared, Vec<Diagnostic>> {
         }),
     };
     let compiled = render::Compiled::new(&templates);
-    // Every problem of the data files at once; the templates' own are
-    // reported when composing, with each document's.
-    let mut errors = Vec::new();
-    for e in [labels.as_ref().err(), abbreviations.as_ref().err()]
-        .into_iter()
-        .flatten()
-    {
-        errors.extend(e.iter().cloned());
-    }
+    // Both data files' problems at once; the templates' own are reported
+    // when composing, with each document's.
     match (labels, abbreviations) {
         (Ok(labels), Ok(abbreviations)) => Ok(Prepared {
             templates,
@@ -128,7 +121,12 @@ pub fn prepare(dir: &std::path::Path) -> Result<Prepared, Vec<Diagnostic>> {
             labels,
             abbreviations,
         }),
-        _ => Err(errors),
+        (labels, abbreviations) => Err(labels
+            .err()
+            .into_iter()
+            .chain(abbreviations.err())
+            .flatten()
+            .collect()),
     }
 }
 

@@ -716,23 +716,24 @@ fn same_inputs_give_the_same_documents() {
     assert!(!a.plan_markdown.contains(escape::MARK));
 }
 
-/// An empty templates folder of this test process (`partials/`, and
-/// `data/labels.json` from the real one), for tests that write templates.
-fn scratch_templates(name: &str) -> PathBuf {
+/// A templates folder of this test process with the two main templates
+/// `plan` and `report`, `partials/` empty and `data/labels.json` from the
+/// real one, for tests that write templates.
+fn scratch_templates(name: &str, plan: &str, report: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("nap-compose-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("partials")).unwrap();
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let real = templates_dir();
     std::fs::copy(real.join("data/labels.json"), dir.join("data/labels.json")).unwrap();
+    std::fs::write(dir.join(render::PLAN_TEMPLATE), plan).unwrap();
+    std::fs::write(dir.join(render::REPORT_TEMPLATE), report).unwrap();
     dir
 }
 
 #[test]
 fn a_broken_partial_is_reported_once_and_a_prepared_folder_composes_the_same() {
-    let dir = scratch_templates("partial");
-    std::fs::write(dir.join(render::PLAN_TEMPLATE), "# A\n{{> pjesa}}\n").unwrap();
-    std::fs::write(dir.join(render::REPORT_TEMPLATE), "# B\n").unwrap();
+    let dir = scratch_templates("partial", "# A\n{{> pjesa}}\n", "# B\n");
     std::fs::write(dir.join("partials/pjesa.md.hbs"), "x\n{{#if a}}\n").unwrap();
     let o = ComposeOptions {
         templates: dir.clone(),
@@ -760,14 +761,26 @@ fn a_broken_partial_is_reported_once_and_a_prepared_folder_composes_the_same() {
 }
 
 #[test]
+fn both_data_files_are_reported_in_one_run() {
+    let dir = scratch_templates("data", "# A\n", "# B\n");
+    std::fs::write(dir.join("data/labels.json"), "{}").unwrap();
+    std::fs::write(dir.join("data/abbreviations.json"), "[1, 2]").unwrap();
+    let errs = prepare(&dir).unwrap_err();
+    let files: Vec<String> = errs.iter().map(|d| d.file.clone()).collect();
+    assert_eq!(
+        files,
+        [
+            format!("{}/data/labels.json", dir.display()),
+            format!("{}/data/abbreviations.json", dir.display()),
+        ],
+        "{errs:#?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn template_errors_name_the_file_and_line() {
-    let dir = scratch_templates("test");
-    std::fs::write(
-        dir.join(render::PLAN_TEMPLATE),
-        "# A\n\n::: table\n::: row\nx\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join(render::REPORT_TEMPLATE), "# B\n{{#each}}\n").unwrap();
+    let dir = scratch_templates("test", "# A\n\n::: table\n::: row\nx\n", "# B\n{{#each}}\n");
     let o = ComposeOptions {
         templates: dir.clone(),
         ..opts(false)

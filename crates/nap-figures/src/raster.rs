@@ -9,13 +9,8 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 /// The embedded Noto faces, and nothing from the system, so a figure
-/// rasterises identically on every machine. The PDF writer can hand the same
-/// database to krilla-svg (same usvg) so the vectors use the same fonts.
+/// rasterises identically on every machine; made once per process.
 pub fn font_database() -> Arc<fontdb::Database> {
-    fonts()
-}
-
-fn fonts() -> Arc<fontdb::Database> {
     static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = fontdb::Database::new();
@@ -56,7 +51,7 @@ pub fn parse(svg: &str) -> Result<Arc<usvg::Tree>, RasterError> {
     }
     let opt = usvg::Options {
         font_family: nap_fonts::SANS_NAME.to_string(),
-        fontdb: fonts(),
+        fontdb: font_database(),
         ..usvg::Options::default()
     };
     let tree =
@@ -160,41 +155,31 @@ pub struct Rasters {
 type FigureKey = (Arc<str>, u32);
 
 impl Rasters {
-    /// Rasterises every figure of `docs`.
+    /// Rasterises every figure of `docs`, each distinct one (SVG and printed
+    /// width) once, in parallel.
     pub fn of(docs: &[&Document]) -> Rasters {
-        let mut r = Rasters::default();
-        r.add_missing(docs);
-        r
-    }
-
-    /// Rasterises the figures of `docs` not drawn yet.
-    pub fn add_missing(&mut self, docs: &[&Document]) {
         let mut wanted: Vec<(Arc<str>, f32)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for doc in docs {
             nap_doc::walk(&doc.blocks, &mut |b| {
                 if let Block::Figure(f) = b {
-                    let key = (f.svg.clone(), f.width_mm.to_bits());
-                    if !self.pngs.contains_key(&key) && seen.insert(key) {
+                    if seen.insert((f.svg.clone(), f.width_mm.to_bits())) {
                         wanted.push((f.svg.clone(), f.width_mm));
                     }
                 }
             });
         }
-        self.draw(wanted);
-    }
-
-    fn draw(&mut self, wanted: Vec<(Arc<str>, f32)>) {
-        let drawn: Vec<_> = wanted
-            .into_par_iter()
-            .map(|(svg, width_mm)| {
-                let png = try_rasterize(&svg, width_mm, crate::DPI)
-                    .ok()
-                    .map(Arc::from);
-                ((svg, width_mm.to_bits()), png)
-            })
-            .collect();
-        self.pngs.extend(drawn);
+        Rasters {
+            pngs: wanted
+                .into_par_iter()
+                .map(|(svg, width_mm)| {
+                    let png = try_rasterize(&svg, width_mm, crate::DPI)
+                        .ok()
+                        .map(Arc::from);
+                    ((svg, width_mm.to_bits()), png)
+                })
+                .collect(),
+        }
     }
 
     /// The PNG of `figure`; `None` when its SVG cannot be read, or when the
@@ -241,7 +226,7 @@ mod tests {
 
     #[test]
     fn only_embedded_fonts() {
-        let db = fonts();
+        let db = font_database();
         assert!(db.faces().count() >= 8);
         assert!(db
             .faces()

@@ -82,14 +82,13 @@ pub fn has_glyph(c: char) -> bool {
     /// plan), and the cmap lookup it saves was a visible part of a build.
     const TABLE: usize = 0x800;
     static LOW: OnceLock<[u64; TABLE / 64]> = OnceLock::new();
-    let lookup = cmap_has;
     let i = c as usize;
     if i < TABLE {
         let low = LOW.get_or_init(|| {
             let mut bits = [0u64; TABLE / 64];
             for (j, word) in bits.iter_mut().enumerate() {
                 for b in 0..64 {
-                    if char::from_u32((j * 64 + b) as u32).is_some_and(lookup) {
+                    if char::from_u32((j * 64 + b) as u32).is_some_and(cmap_has) {
                         *word |= 1 << b;
                     }
                 }
@@ -98,7 +97,7 @@ pub fn has_glyph(c: char) -> bool {
         });
         low[i / 64] & (1 << (i % 64)) != 0
     } else {
-        lookup(c)
+        cmap_has(c)
     }
 }
 

@@ -75,24 +75,32 @@ fn unbreakable_300_characters_is_broken_at_characters_inside_the_margins() {
     }
 }
 
+/// Heading `i` (levels 1–3 in turn) and a paragraph of a length that
+/// varies with `i`: in a row, they end at every position on a page.
+fn heading_and_paragraph(i: usize, numbered: bool) -> [Block; 2] {
+    [
+        Block::Heading {
+            level: 1 + (i % 3) as u8,
+            id: format!("h{i}"),
+            numbered,
+            content: vec![Inline::plain(format!("Kreu {i}"))],
+        },
+        Block::para(
+            PARAS[i % 4]
+                .chars()
+                .take(40 + (i * 37) % 300)
+                .collect::<String>(),
+        ),
+    ]
+}
+
 #[test]
 fn a_heading_is_never_the_last_thing_on_a_page() {
     // Headings followed by paragraphs of varying length hit every position
     // on the page sooner or later.
     let mut blocks = Vec::new();
     for i in 0..120 {
-        blocks.push(Block::Heading {
-            level: 1 + (i % 3) as u8,
-            id: format!("h{i}"),
-            numbered: true,
-            content: vec![Inline::plain(format!("Kreu {i}"))],
-        });
-        blocks.push(Block::para(
-            PARAS[i % 4]
-                .chars()
-                .take(40 + (i * 37) % 300)
-                .collect::<String>(),
-        ));
+        blocks.extend(heading_and_paragraph(i, true));
     }
     let p = layout(&doc_of(blocks));
     assert!(p.pages.len() > 5);
@@ -401,18 +409,7 @@ fn assert_same(a: &Paged, b: &Paged, what: &str) {
 fn chunking_fixtures() -> Vec<(&'static str, Document)> {
     let mut headings = Vec::new();
     for i in 0..60 {
-        headings.push(Block::Heading {
-            level: 1 + (i % 3) as u8,
-            id: format!("h{i}"),
-            numbered: i % 5 != 0,
-            content: vec![Inline::plain(format!("Kreu {i}"))],
-        });
-        headings.push(Block::para(
-            PARAS[i % 4]
-                .chars()
-                .take(40 + (i * 37) % 300)
-                .collect::<String>(),
-        ));
+        headings.extend(heading_and_paragraph(i, i % 5 != 0));
         if i % 7 == 3 {
             headings.push(Block::Toc {
                 title: "Më tej".into(),

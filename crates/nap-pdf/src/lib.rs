@@ -67,15 +67,7 @@ pub fn pdf(doc: &Document, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
 
 /// Writes `doc` as PDF and returns the warnings too.
 pub fn render(doc: &Document, opts: &PdfOptions) -> Result<Rendered, PdfError> {
-    let paged = nap_layout::layout(doc);
-    serialize(doc, paged, opts)
-}
-
-/// Writes a document already laid out by [`nap_layout::layout`] (`doc` gives
-/// the metadata): [`render`] in two steps, for callers that time or schedule
-/// layout and serialization separately.
-pub fn render_paged(doc: &Document, paged: Paged, opts: &PdfOptions) -> Result<Rendered, PdfError> {
-    serialize(doc, paged, opts)
+    render_paged(doc, nap_layout::layout(doc), opts)
 }
 
 fn color(c: Color) -> rgb::Color {
@@ -167,10 +159,18 @@ fn artifact() -> ContentTag<'static> {
     ContentTag::Artifact(Artifact::new(ArtifactType::Other, None))
 }
 
+/// Writes a document already laid out by [`nap_layout::layout`] (`doc` gives
+/// the metadata): [`render`] in two steps, for callers that time or schedule
+/// layout and serialization separately.
+///
 /// Takes the layout by value so that each page's glyph runs are freed as soon
 /// as krilla has written the page: at 100× the plan the laid-out pages alone
 /// are hundreds of MB, and holding them until the end doubled the peak.
-fn serialize(doc: &Document, mut paged: Paged, opts: &PdfOptions) -> Result<Rendered, PdfError> {
+pub fn render_paged(
+    doc: &Document,
+    mut paged: Paged,
+    opts: &PdfOptions,
+) -> Result<Rendered, PdfError> {
     let mut settings = SerializeSettings {
         enable_tagging: true,
         ..SerializeSettings::default()
