@@ -11,6 +11,7 @@
 //! content; the SVG's user unit is the point, so font sizes are print sizes.
 
 mod comments;
+mod glyphs;
 mod legend;
 mod raster;
 mod summary;

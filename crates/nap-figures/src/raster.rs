@@ -1,8 +1,9 @@
 //! SVG to PNG with resvg, on the embedded fonts only.
 
+use crate::glyphs::{self, GlyphCache};
 use nap_doc::{Block, Document, Figure};
 use rayon::prelude::*;
-use resvg::tiny_skia::{Color, Pixmap, Transform};
+use resvg::tiny_skia::{Color, Pixmap, PixmapMut, Transform};
 use resvg::usvg::{self, fontdb};
 use std::collections::HashMap;
 use std::fmt;
@@ -114,8 +115,95 @@ pub fn try_rasterize(svg: &str, width_mm: f32, dpi: f32) -> Result<Vec<u8>, Rast
     let mut pixmap = Pixmap::new(pw, ph).ok_or(RasterError::Empty)?;
     pixmap.fill(Color::WHITE);
     let transform = Transform::from_scale(pw as f32 / size.width(), ph as f32 / size.height());
-    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    draw(&tree, transform, &mut pixmap.as_mut());
     Ok(encode_rgba(&pixmap))
+}
+
+/// Draws the tree as `resvg::render` does, node by node in the same order,
+/// except that plain text is drawn from a cache of glyph masks
+/// ([`GlyphCache`]). A tree with a node this cannot place is left to
+/// `resvg::render` whole.
+pub(crate) fn draw(tree: &usvg::Tree, transform: Transform, pixmap: &mut PixmapMut) {
+    if !placeable(tree.root(), transform) {
+        resvg::render(tree, transform, pixmap);
+        return;
+    }
+    let mut glyphs = GlyphCache::new(tree.fontdb());
+    draw_children(tree.root(), transform, transform, &mut glyphs, pixmap);
+}
+
+/// Whether [`draw_children`] can draw every node under `group`: resvg
+/// draws a node alone only when it has a bounding box, which a path without
+/// area (a horizontal or vertical line) lacks.
+fn placeable(group: &usvg::Group, canvas: Transform) -> bool {
+    group.children().iter().all(|node| match node {
+        usvg::Node::Group(g) if !g.should_isolate() => placeable(g, canvas),
+        usvg::Node::Text(text) if glyphs::plain(text, canvas) => true,
+        usvg::Node::Path(path) if node.abs_layer_bounding_box().is_none() => {
+            flat_stroke(path).is_some()
+        }
+        _ => node.abs_layer_bounding_box().is_some(),
+    })
+}
+
+/// `canvas` is the tree's transform onto the pixmap (text carries its own
+/// absolute transform); `parent` is it with the ancestors' transforms.
+fn draw_children(
+    group: &usvg::Group,
+    canvas: Transform,
+    parent: Transform,
+    glyphs: &mut GlyphCache,
+    pixmap: &mut PixmapMut,
+) {
+    for node in group.children() {
+        match node {
+            // A group drawn through a layer of its own (opacity, clipping,
+            // masks, filters) is resvg's to draw, whole.
+            usvg::Node::Group(g) if !g.should_isolate() => {
+                draw_children(g, canvas, parent.pre_concat(g.transform()), glyphs, pixmap)
+            }
+            usvg::Node::Text(text) if glyphs::plain(text, canvas) => {
+                glyphs.draw_text(text, canvas, pixmap)
+            }
+            usvg::Node::Path(path) => match node.abs_layer_bounding_box() {
+                Some(b) => place(node, b, parent, pixmap),
+                None if path.is_visible() => {
+                    if let Some((paint, stroke)) = flat_stroke(path) {
+                        pixmap.stroke_path(path.data(), &paint, &stroke, parent, None);
+                    }
+                }
+                None => {}
+            },
+            _ => {
+                if let Some(b) = node.abs_layer_bounding_box() {
+                    place(node, b, parent, pixmap);
+                }
+            }
+        }
+    }
+}
+
+/// resvg::render_node draws a node alone, moved by its bounding box's
+/// corner (to fill a pixmap of the box's size); moving it back first draws
+/// it in place.
+fn place(node: &usvg::Node, b: usvg::NonZeroRect, parent: Transform, pixmap: &mut PixmapMut) {
+    resvg::render_node(node, parent.pre_translate(b.x(), b.y()), pixmap);
+}
+
+/// A path without area stroked with a plain colour, as resvg strokes it
+/// (its fill covers nothing): the paint and stroke; `None` for any other
+/// paint (the figure is then left to resvg whole).
+fn flat_stroke(
+    path: &usvg::Path,
+) -> Option<(resvg::tiny_skia::Paint<'static>, resvg::tiny_skia::Stroke)> {
+    let stroke = path.stroke()?;
+    let usvg::Paint::Color(c) = stroke.paint() else {
+        return None;
+    };
+    let mut paint = resvg::tiny_skia::Paint::default();
+    paint.set_color_rgba8(c.red, c.green, c.blue, stroke.opacity().to_u8());
+    paint.anti_alias = path.rendering_mode().use_shape_antialiasing();
+    Some((paint, stroke.to_tiny_skia()))
 }
 
 /// The pixmap as an 8-bit RGBA PNG. The figure is painted on opaque white,
@@ -214,6 +302,91 @@ mod tests {
         // Opaque white page, black square top left.
         assert_eq!(p.pixel(500, 250).unwrap().red(), 255);
         assert_eq!(p.pixel(5, 5).unwrap().red(), 0);
+    }
+
+    /// `svg` painted on white at 220 dpi, by resvg itself and by [`draw`].
+    fn both_ways(svg: &str) -> (Pixmap, Pixmap) {
+        let tree = parse(svg).unwrap();
+        let size = tree.size();
+        let w = (size.width() / 96.0 * crate::DPI).round() as u32;
+        let h = (size.height() / 96.0 * crate::DPI).round() as u32;
+        let t = Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+        let paint = |f: &dyn Fn(&mut PixmapMut)| {
+            let mut p = Pixmap::new(w, h).unwrap();
+            p.fill(Color::WHITE);
+            f(&mut p.as_mut());
+            p
+        };
+        (
+            paint(&|p| resvg::render(&tree, t, p)),
+            paint(&|p| draw(&tree, t, p)),
+        )
+    }
+
+    /// Pixels clearly darker than white (ink).
+    fn ink(p: &Pixmap) -> usize {
+        p.pixels().iter().filter(|c| c.red() < 160).count()
+    }
+
+    #[test]
+    fn figures_draw_as_resvg_draws_them() {
+        let plan = crate::testdata::seed_plan();
+        for name in ["timeline", "summary", "comments"] {
+            let svg = crate::figure_svg(name, &plan).unwrap().source;
+            let (want, got) = both_ways(&svg);
+            // Text from glyph masks sits within half a pixel of where resvg
+            // puts it: anti-aliased edges differ, nothing else.
+            let bytes = want.data().len() as f64;
+            let total: u64 = want
+                .data()
+                .iter()
+                .zip(got.data())
+                .map(|(a, b)| u64::from(a.abs_diff(*b)))
+                .sum();
+            let far = want
+                .data()
+                .iter()
+                .zip(got.data())
+                .filter(|(a, b)| a.abs_diff(**b) > 160)
+                .count();
+            assert!(
+                total as f64 / bytes < 2.0,
+                "{name}: mean difference {}",
+                total as f64 / bytes
+            );
+            assert!((far as f64) < bytes * 1e-4, "{name}: {far} bytes far apart");
+            let (a, b) = (ink(&want) as f64, ink(&got) as f64);
+            assert!((a - b).abs() < a * 0.02, "{name}: ink {a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn lines_without_area_are_stroked_as_resvg_strokes_them() {
+        // A horizontal and a vertical line have no bounding box, so resvg
+        // cannot draw them alone; they are stroked here instead.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60mm" height="30mm" viewBox="0 0 170 85"><line x1="10" y1="10" x2="160" y2="10" stroke="#7F7F7F" stroke-width="1.2"/><line x1="20" y1="5" x2="20" y2="80" stroke="#1F3864" stroke-width="0.5"/><rect x="40" y="30" width="20" height="20" fill="#2A7F86"/></svg>"##;
+        let (want, got) = both_ways(svg);
+        assert!(ink(&want) > 500);
+        assert!(want.data() == got.data(), "the lines differ");
+    }
+
+    #[test]
+    fn text_beyond_plain_fills_is_left_to_resvg() {
+        // A stroked label is drawn by resvg, as resvg draws it.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60mm" height="30mm" viewBox="0 0 170 85" font-family="Noto Sans"><rect x="5" y="5" width="20" height="20" fill="#2A7F86"/><text x="30" y="40" font-size="14" fill="#1F3864" stroke="#FF0000" stroke-width="0.3">Përgatitjet</text></svg>"##;
+        let (want, got) = both_ways(svg);
+        assert!(ink(&want) > 500);
+        assert!(want.data() == got.data(), "not drawn by resvg");
+    }
+
+    #[test]
+    fn a_tree_with_a_node_that_cannot_be_placed_is_drawn_by_resvg_whole() {
+        // A filled horizontal line has neither area nor a stroke to draw
+        // here; the text beside it must then come from resvg too.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60mm" height="30mm" viewBox="0 0 170 85" font-family="Noto Sans"><path d="M10 10 H160" fill="#000000"/><text x="30" y="40" font-size="14" fill="#1F3864">Përgatitjet</text></svg>"##;
+        let (want, got) = both_ways(svg);
+        assert!(ink(&want) > 200);
+        assert!(want.data() == got.data(), "not drawn by resvg");
     }
 
     #[test]

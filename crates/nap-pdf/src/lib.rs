@@ -11,6 +11,7 @@ use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::graphic::Graphic;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
@@ -107,7 +108,32 @@ fn date_time(ts: i64) -> DateTime {
         .utc_offset_minute(0)
 }
 
-fn draw_run(surface: &mut Surface, fonts: &[Font], run: &GlyphRun) {
+/// The outlined runs drawn so far (the draft watermark, the same on every
+/// page) and their drawing, written once into the PDF and shown by name on
+/// each page: the outlines were ~10 % of the plan's page content.
+type Outlined = Vec<(GlyphRun, Graphic)>;
+
+/// Draws `run`; an outlined run through its shared [`Graphic`].
+fn draw_run(surface: &mut Surface, fonts: &[Font], run: &GlyphRun, outlined: &mut Outlined) {
+    if !run.outlined {
+        return draw_glyphs(surface, fonts, run);
+    }
+    let graphic = match outlined.iter().find(|(r, _)| r == run) {
+        Some((_, g)) => g.clone(),
+        None => {
+            let mut builder = surface.stream_builder();
+            let mut inner = builder.surface();
+            draw_glyphs(&mut inner, fonts, run);
+            inner.finish();
+            let g = Graphic::new(builder.finish(), false);
+            outlined.push((run.clone(), g.clone()));
+            g
+        }
+    };
+    surface.draw_graphic(graphic);
+}
+
+fn draw_glyphs(surface: &mut Surface, fonts: &[Font], run: &GlyphRun) {
     if run.glyphs.is_empty() {
         return;
     }
@@ -195,6 +221,7 @@ pub fn render_paged(
     // layouts that name one (fuzz/regressions/pdf_writer/), so every
     // destination is kept inside the document.
     let last_page = page_count.saturating_sub(1);
+    let mut outlined = Outlined::new();
     for page in std::mem::take(&mut paged.pages) {
         let mut kpage = kdoc.start_page_with(PageSettings::new(
             Size::from_wh(paged.page_width, paged.page_height)
@@ -223,12 +250,12 @@ pub fn render_paged(
                                 surface.start_tagged(artifact());
                             }
                         }
-                        draw_run(&mut surface, &fonts, run);
+                        draw_run(&mut surface, &fonts, run, &mut outlined);
                         let mut j = i + 1;
                         while let Some(next) = items.get(j) {
                             match next {
                                 Item::Glyphs(r) if r.tag == run.tag => {
-                                    draw_run(&mut surface, &fonts, r)
+                                    draw_run(&mut surface, &fonts, r, &mut outlined)
                                 }
                                 // A link draws nothing into the content.
                                 Item::Link { .. } => {

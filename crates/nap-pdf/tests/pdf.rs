@@ -554,3 +554,31 @@ fn words_stay_apart_across_line_breaks_in_the_structure_tree() {
         .collect();
     assert_eq!(text, words, "{st}");
 }
+
+#[test]
+fn the_draft_watermark_is_written_once_and_shown_on_every_page() {
+    if !have("qpdf") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut marked = stress(2);
+    marked.meta.draft_mark = Some("PROJEKT".into());
+    let mut plain = marked.clone();
+    plain.meta.draft_mark = None;
+    let pages = nap_layout::layout(&marked).pages.len();
+    assert!(pages >= 10, "{pages} pages");
+    let with = pdf(&marked, &PdfOptions::default()).unwrap();
+    let without = pdf(&plain, &PdfOptions::default()).unwrap();
+    // One form holds the outlines; every page shows it by name.
+    let qdf = content_streams(dir.path(), &with);
+    let pages_showing = qdf
+        .split("%% Contents for page")
+        .skip(1)
+        .filter(|page| page.split("endstream").next().unwrap_or("").contains(" Do"))
+        .count();
+    assert_eq!(pages_showing, pages);
+    // The marking costs the file about one page's outlines, not one per
+    // page (it was ~700 bytes a page when each page drew its own).
+    let extra = with.len() as i64 - without.len() as i64;
+    assert!(extra < 3_000, "the watermark adds {extra} bytes");
+}
