@@ -355,6 +355,75 @@ pub struct Compiled {
     rel_of: BTreeMap<String, String>,
     /// Templates that did not compile, by name.
     broken: BTreeMap<String, Diagnostic>,
+    /// Main templates cut at their top-level partial calls: the templates
+    /// to render in turn instead (see [`cut_at_partials`]).
+    pieces: BTreeMap<String, Vec<String>>,
+}
+
+/// A main template's top-level elements cut at each plain partial call
+/// (`{{> name}}` outside any block, without parameters, of a partial that
+/// exists): the pieces between the calls become templates of their own
+/// (named `main`, NUL, a number; keeping the main template's line numbers), and
+/// rendering the main template is rendering the pieces and the partials in
+/// turn, each with the whole view.
+///
+/// The output is the same; what changes is the cost. handlebars gives a
+/// partial a copy of its context, and at the top level that is the whole
+/// view: every commitment and comment copied once per partial (at 100× the
+/// plan, ~0.1 s each). Rendered as templates of their own they read the
+/// view in place. A main template with a top-level inline partial
+/// (`{{#*inline}}`, visible to later pieces) is not cut.
+fn cut_at_partials(
+    name: &str,
+    main: &handlebars::Template,
+    exists: impl Fn(&str) -> bool,
+) -> Option<Vec<(String, Option<handlebars::Template>)>> {
+    use handlebars::template::{Parameter, TemplateElement as E};
+    if main.elements.len() != main.mapping.len()
+        || main
+            .elements
+            .iter()
+            .any(|e| matches!(e, E::DecoratorBlock(_) | E::DecoratorExpression(_)))
+    {
+        return None;
+    }
+    let plain_call = |e: &E| match e {
+        E::PartialExpression(d)
+            if d.params.is_empty() && d.hash.is_empty() && d.template.is_none() =>
+        {
+            match &d.name {
+                Parameter::Name(n) if exists(n) => Some(n.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let flush =
+        |pieces: &mut Vec<(String, Option<handlebars::Template>)>, from: usize, to: usize| {
+            if from < to {
+                let mut t = main.clone();
+                t.elements = main.elements[from..to].to_vec();
+                t.mapping = main.mapping[from..to].to_vec();
+                // NUL: in no file name, so in no partial's name.
+                let piece = format!("{name}\0{}", pieces.len() + 1);
+                t.name = Some(piece.clone());
+                pieces.push((piece, Some(t)));
+            }
+        };
+    for (i, e) in main.elements.iter().enumerate() {
+        if let Some(partial) = plain_call(e) {
+            flush(&mut pieces, start, i);
+            pieces.push((partial, None));
+            start = i + 1;
+        }
+    }
+    if start == 0 {
+        return None;
+    }
+    flush(&mut pieces, start, main.elements.len());
+    Some(pieces)
 }
 
 impl std::fmt::Debug for Compiled {
@@ -425,16 +494,47 @@ impl Compiled {
         hb.register_helper("add", Box::new(add_helper));
         let mut rel_of = BTreeMap::new();
         let mut broken = BTreeMap::new();
+        let mut mains = Vec::new();
         for ((name, rel, _), result) in jobs.into_iter().zip(compiled) {
             rel_of.insert(name.to_string(), rel.clone());
             match result {
-                Ok(t) => hb.register_template(name, t),
+                Ok(t) => {
+                    if partial_name(rel).is_none() {
+                        mains.push((name, t.clone()));
+                    }
+                    hb.register_template(name, t)
+                }
                 Err(d) => {
                     broken.insert(name.to_string(), *d);
                 }
             }
         }
-        Compiled { hb, rel_of, broken }
+        let mut pieces = BTreeMap::new();
+        for (name, t) in mains {
+            let partial = |n: &str| {
+                rel_of
+                    .get(n)
+                    .is_some_and(|rel| partial_name(rel).is_some() && hb.has_template(n))
+            };
+            let Some(cut) = cut_at_partials(name, &t, partial) else {
+                continue;
+            };
+            let mut order = Vec::new();
+            for (piece, template) in cut {
+                if let Some(template) = template {
+                    rel_of.insert(piece.clone(), rel_of[name].clone());
+                    hb.register_template(&piece, template);
+                }
+                order.push(piece);
+            }
+            pieces.insert(name.to_string(), order);
+        }
+        Compiled {
+            hb,
+            rel_of,
+            broken,
+            pieces,
+        }
     }
 
     /// Merges the main template `main` with the view. Returns the merged
@@ -472,7 +572,14 @@ impl Compiled {
             "figure_number",
             Box::new(FigureNumberHelper(numbers.clone())),
         );
-        match hb.render_with_context(main, view) {
+        let merged = match self.pieces.get(main) {
+            Some(pieces) => pieces.iter().try_fold(String::new(), |mut text, piece| {
+                text.push_str(&hb.render_with_context(piece, view)?);
+                Ok(text)
+            }),
+            None => hb.render_with_context(main, view),
+        };
+        match merged {
             Ok(text) => Ok((text, numbers)),
             Err(e) => {
                 let mut d = Diagnostic::error(
@@ -562,19 +669,34 @@ mod tests {
         assert_eq!(numbers.number("timeline"), 2);
     }
 
+    /// The file and line of the first problem merging `main` reports.
+    fn first_error(main: &str, partials: &[(&str, &str)]) -> (String, Option<usize>) {
+        let errs = render(&templates(main, partials), PLAN_TEMPLATE, &json!({})).unwrap_err();
+        (errs[0].file.clone(), errs[0].line)
+    }
+
     #[test]
     fn errors_name_the_template_file_and_line() {
-        let t = templates(
+        let (file, line) = first_error(
             "ok\n{{> komenti}}",
             &[("komenti", "a\n{{text nuk.ekziston}}")],
         );
-        let errs = render(&t, PLAN_TEMPLATE, &json!({})).unwrap_err();
-        assert_eq!(errs[0].file, "templates/partials/komenti.md.hbs");
-        assert_eq!(errs[0].line, Some(2));
-        let t = templates("a\n{{#if x}}\nb", &[]);
-        let errs = render(&t, PLAN_TEMPLATE, &json!({})).unwrap_err();
-        assert_eq!(errs[0].file, "templates/plani-i-veprimit.md.hbs");
-        assert!(errs[0].line.is_some());
+        assert_eq!(file, "templates/partials/komenti.md.hbs");
+        assert_eq!(line, Some(2));
+        let (file, line) = first_error("a\n{{#if x}}\nb", &[]);
+        assert_eq!(file, "templates/plani-i-veprimit.md.hbs");
+        assert!(line.is_some());
+        // After a cut at a partial: the main template and its own line.
+        let (file, line) = first_error(
+            "a\n{{> fund}}\nb\n\n{{text nuk.ekziston}}",
+            &[("fund", "f")],
+        );
+        assert_eq!(file, "templates/plani-i-veprimit.md.hbs");
+        assert_eq!(line, Some(5));
+        // A partial that does not exist stays a call of the main template.
+        let (file, line) = first_error("a\n{{> mungon}}", &[("fund", "f")]);
+        assert_eq!(file, "templates/plani-i-veprimit.md.hbs");
+        assert_eq!(line, Some(2));
     }
 
     #[test]
@@ -584,5 +706,70 @@ mod tests {
         let errs = crate::directive::parse(&text, "plani-i-veprimit").unwrap_err();
         assert_eq!(errs[0].file, "templates/partials/tabela.md.hbs");
         assert_eq!(errs[0].line, Some(2));
+    }
+
+    /// The main template rendered whole, as handlebars renders it (the
+    /// reference for the cut one).
+    fn whole(c: &Compiled, view: &Context) -> String {
+        let mut hb = c.hb.clone();
+        hb.register_helper(
+            "figure_number",
+            Box::new(FigureNumberHelper(FigureNumbers::default())),
+        );
+        hb.render_with_context(PLAN_TEMPLATE, view).unwrap()
+    }
+
+    #[test]
+    fn a_main_template_cut_at_its_partials_renders_as_it_does_whole() {
+        let partials = [
+            (
+                "titulli",
+                "# {{title}}\nFigura {{figure_number \"timeline\"}}\n",
+            ),
+            ("rreshti", "- {{this}}"),
+            (
+                "fund",
+                "Fund {{title}}; figura {{figure_number \"comments\"}}.",
+            ),
+        ];
+        let mains = [
+            // Standalone lines, a call inside a block (not cut), one inside a
+            // line, whitespace control, numbers counted across the pieces.
+            "{{> titulli}}\nA {{figure_number \"comments\"}}\n{{#each xs}}\n{{> rreshti}}\n{{/each}}\nx {{> fund}} y\n  {{~> titulli~}}  \n{{> fund}}",
+            "{{> fund}}",
+            "{{> fund}}{{> fund}}\n",
+            "pa pjesë",
+            // A partial with a parameter is left in place.
+            "{{> rreshti title}}\n{{> fund}}",
+        ];
+        let view = Context::from(json!({"title": "Plani", "xs": ["a", "b"]}));
+        for main in mains {
+            let t = templates(main, &partials);
+            let c = Compiled::new(&t);
+            let (cut, _) = c.render(&t, PLAN_TEMPLATE, &view).unwrap();
+            assert_eq!(cut, whole(&c, &view), "{main:?}");
+        }
+        // The four calls outside the block are cut out; the one inside stays.
+        let t = templates(mains[0], &partials);
+        let c = Compiled::new(&t);
+        let calls = c.pieces[PLAN_TEMPLATE]
+            .iter()
+            .filter(|p| !p.contains('\0'))
+            .count();
+        assert_eq!(calls, 4, "{:?}", c.pieces);
+    }
+
+    #[test]
+    fn a_main_template_with_an_inline_partial_is_not_cut() {
+        // The inline partial is visible to the calls after it only within
+        // one template.
+        let main = "{{#*inline \"rreshti\"}}[{{title}}]{{/inline}}\n{{> fund}}\n{{> rreshti}}";
+        let t = templates(main, &[("fund", "f")]);
+        let c = Compiled::new(&t);
+        assert!(!c.pieces.contains_key(PLAN_TEMPLATE));
+        let view = Context::from(json!({"title": "T"}));
+        let (text, _) = c.render(&t, PLAN_TEMPLATE, &view).unwrap();
+        assert_eq!(text, whole(&c, &view));
+        assert!(text.contains("[T]"), "{text}");
     }
 }

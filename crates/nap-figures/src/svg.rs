@@ -60,13 +60,8 @@ impl SvgWriter {
             font = nap_fonts::SANS_NAME,
             title = escape(title),
         );
-        let _ = writeln!(
-            out,
-            "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
-            num(WIDTH_PT),
-            num(height_pt),
-            palette::WHITE
-        );
+        // No background: the PDF page and the PNG's canvas are white
+        // already (painting it cost the PNGs a full pass over their pixels).
         SvgWriter { out }
     }
 
