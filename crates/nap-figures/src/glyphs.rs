@@ -2,27 +2,30 @@
 //!
 //! resvg fills every glyph's outline afresh, and on these text-heavy figures
 //! that was most of the rasterising (the summary figure has ~1 500 glyphs,
-//! a few hundred distinct ones). Here each glyph is filled once per size and
-//! quarter-pixel position into a coverage mask, with the same rasteriser
-//! (tiny-skia) and the same outline and transform usvg gives resvg, and the
-//! mask is then blended wherever the glyph recurs.
-//!
-//! tiny-skia's anti-aliasing samples a pixel on a 4 × 4 grid, so a glyph
-//! filled at a position rounded to a quarter pixel covers the same samples
-//! as one filled where it is (to within the sample positions' rounding);
-//! what differs from resvg's drawing is at most a level or two of
-//! anti-aliasing where glyphs touch (measured in the tests). Text this
-//! module cannot draw that way (a stroke, a gradient, decoration, a
-//! rotated or skewed transform) is left to resvg, whole.
+//! a few hundred distinct ones). Here each glyph is rasterised once per size
+//! and quarter-pixel position into a coverage mask, from the same outline
+//! and transform usvg gives resvg, and the mask is blended wherever the
+//! glyph recurs. The coverage is ab_glyph_rasterizer's exact area coverage
+//! (tiny-skia supersamples 4 × 4 per pixel; ten times the cost per glyph):
+//! against resvg's drawing, edges differ by a level or two of
+//! anti-aliasing, and a line of text by at most half a pixel, since
+//! baselines snap to whole pixels (measured in the tests). Text this module
+//! cannot draw that way (a stroke, a gradient, decoration, a rotated or
+//! skewed transform, a glyph larger than [`MAX_EM`]) is left to resvg,
+//! whole.
 
 use ab_glyph_rasterizer::{point, Point, Rasterizer};
 use resvg::tiny_skia::{PixmapMut, Transform};
 use resvg::usvg::{self, fontdb};
 use std::collections::HashMap;
 
-/// Positions are rounded to 1/SUB of a pixel (tiny-skia's anti-aliasing
-/// resolution: finer would only multiply the masks).
+/// Horizontal positions are rounded to 1/SUB of a pixel (at most 1/8 of a
+/// pixel off); finer would only multiply the masks.
 const SUB: f32 = 4.0;
+
+/// The largest em, in pixels, drawn from masks (a mask is about an em
+/// square): larger text goes to resvg, which clips it to the canvas.
+const MAX_EM: f32 = 1024.0;
 
 /// One glyph's coverage at one size and sub-pixel position, and where its
 /// top-left pixel sits relative to the pixel the glyph's origin falls in.
@@ -43,7 +46,7 @@ pub(crate) struct GlyphCache<'a> {
     masks: HashMap<Key, Option<GlyphMask>>,
 }
 
-/// A solid, opaque colour in premultiplied RGBA (the pixmap's format).
+/// A solid, opaque colour (premultiplied is the same for an opaque one).
 #[derive(Clone, Copy)]
 struct Rgb([u8; 3]);
 
@@ -93,7 +96,8 @@ impl<'a> GlyphCache<'a> {
 /// Whether `text` can be drawn from glyph masks: anti-aliased, every
 /// visible span filled with an opaque plain colour and nothing else (no
 /// stroke, no underline or other decoration), and every glyph upright
-/// (scaled and moved only) once on the canvas.
+/// (scaled and moved only) and at most [`MAX_EM`] pixels to the em once on
+/// the canvas.
 pub(crate) fn plain(text: &usvg::Text, canvas: Transform) -> bool {
     if text.rendering_mode() == usvg::TextRendering::OptimizeSpeed {
         return false;
@@ -110,7 +114,8 @@ pub(crate) fn plain(text: &usvg::Text, canvas: Transform) -> bool {
             && span.line_through.is_none()
             && span.positioned_glyphs.iter().all(|g| {
                 let t = base.pre_concat(g.outline_transform());
-                t.kx == 0.0 && t.ky == 0.0 && t.is_finite()
+                let em = g.font_size() * base.sx.abs().max(base.sy.abs());
+                t.kx == 0.0 && t.ky == 0.0 && t.is_finite() && em <= MAX_EM
             })
     })
 }

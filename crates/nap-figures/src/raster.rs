@@ -377,6 +377,11 @@ mod tests {
         let (want, got) = both_ways(svg);
         assert!(ink(&want) > 500);
         assert!(want.data() == got.data(), "not drawn by resvg");
+        // So is a glyph too large for a mask (here ~1 200 pixels to the em).
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="60mm" height="30mm" viewBox="0 0 170 85" font-family="Noto Sans"><text x="0" y="80" font-size="400" fill="#1F3864">Ë</text></svg>"##;
+        let (want, got) = both_ways(svg);
+        assert!(ink(&want) > 5_000);
+        assert!(want.data() == got.data(), "a huge glyph not drawn by resvg");
     }
 
     #[test]
