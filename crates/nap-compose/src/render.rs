@@ -403,7 +403,7 @@ fn cut_at_partials(
     let flush =
         |pieces: &mut Vec<(String, Option<handlebars::Template>)>, from: usize, to: usize| {
             if from < to {
-                let mut t = main.clone();
+                let mut t = handlebars::Template::new();
                 t.elements = main.elements[from..to].to_vec();
                 t.mapping = main.mapping[from..to].to_vec();
                 // NUL: in no file name, so in no partial's name.
