@@ -1,8 +1,10 @@
 //! Shared pieces of the fuzz targets: a scratch input folder on tmpfs, the
 //! invariants every stage promises (checked after each run), and a
-//! structure-aware [`nap_doc::Document`] generator for the writers.
+//! structure-aware [`nap_doc::Document`] generator for the writers, and one of
+//! SVG figures for the rasteriser.
 
 pub mod doc;
+pub mod svg;
 
 use nap_doc::{Block, Document, Inline};
 use std::collections::HashSet;
