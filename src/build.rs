@@ -99,7 +99,8 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
     let folder_name = output::version_folder(&plan.version, opts.final_build);
     let target = opts.out.join(&folder_name);
 
-    let sources = match source_digests(opts, &loaded) {
+    let sources = match source_digests(opts, &loaded, prepared.as_ref().ok().map(|p| &p.templates))
+    {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
@@ -385,16 +386,29 @@ struct Sources {
     templates: Vec<FileDigest>,
 }
 
-fn source_digests(opts: &BuildOptions, loaded: &Loaded) -> Result<Sources, String> {
+/// The digests of the inputs and of every file of the templates folder. The
+/// inputs and the templates composing reads are hashed as they were read
+/// (`read`: the templates folder as composing read it, when it could), so
+/// the manifest names the bytes the documents were made from even if a file
+/// changed during the build; the templates folder's other files are read
+/// here.
+fn source_digests(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+    read: Option<&nap_compose::render::Templates>,
+) -> Result<Sources, String> {
     let digest_all = |root: &Path, rels: &[PathBuf]| -> Result<Vec<FileDigest>, String> {
         rels.par_iter()
             .map(|rel| {
-                let bytes = std::fs::read(root.join(rel))
-                    .map_err(|e| format!("cannot read {}: {e}", root.join(rel).display()))?;
-                Ok(FileDigest {
-                    path: slash_path(rel),
-                    sha256: sha256_hex(&bytes),
-                })
+                let path = slash_path(rel);
+                let sha256 =
+                    match read.and_then(|t| t.bytes.get(&path)) {
+                        Some(bytes) => sha256_hex(bytes),
+                        None => sha256_hex(&std::fs::read(root.join(rel)).map_err(|e| {
+                            format!("cannot read {}: {e}", root.join(rel).display())
+                        })?),
+                    };
+                Ok(FileDigest { path, sha256 })
             })
             .collect()
     };

@@ -76,24 +76,43 @@ fn a_draft_build_writes_every_file_of_the_contract() {
             o["path"]
         );
     }
-    let inputs: Vec<&str> = manifest["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let path = i["path"].as_str().unwrap();
-            let bytes = std::fs::read(repo().join("inputs").join(path)).unwrap();
-            assert_eq!(i["sha256"].as_str().unwrap(), sha256(&bytes), "{path}");
-            path
-        })
-        .collect();
+    // The sources' paths, each listed with the digest of its bytes.
+    let sources = |kind: &str| -> Vec<String> {
+        manifest[kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().unwrap();
+                let bytes = std::fs::read(repo().join(kind).join(path)).unwrap();
+                assert_eq!(f["sha256"].as_str().unwrap(), sha256(&bytes), "{path}");
+                path.to_string()
+            })
+            .collect()
+    };
+    let has = |list: &[String], path: &str| list.iter().any(|p| p == path);
+    let inputs = sources("inputs");
     assert!(
-        inputs.contains(&"plan.json") && inputs.contains(&"areas/antikorrupsioni/commitments.json"),
+        has(&inputs, "plan.json") && has(&inputs, "areas/antikorrupsioni/commitments.json"),
         "{inputs:?}"
     );
     assert!(
         inputs.iter().any(|p| p.starts_with("comments/")),
         "{inputs:?}"
+    );
+    // Every file of the templates folder.
+    let templates = sources("templates");
+    let in_folder = |sub: &str| snapshot(&repo().join("templates").join(sub)).len();
+    assert_eq!(
+        templates.len(),
+        2 + in_folder("partials") + in_folder("data"),
+        "{templates:?}"
+    );
+    assert!(
+        has(&templates, "plani-i-veprimit.md.hbs")
+            && has(&templates, "partials/angazhimi.md.hbs")
+            && has(&templates, "data/labels.json"),
+        "{templates:?}"
     );
 }
 

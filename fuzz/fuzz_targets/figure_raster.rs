@@ -30,7 +30,7 @@ fuzz_target!(|input: FuzzSvg| {
     let w = (160.0 / 25.4 * DPI).round() as u32;
     let h = (w as f32 * size.height() / size.width()).round().max(1.0) as u32;
     assert_eq!((got.width(), got.height()), (w, h));
-    if input.has_text() {
+    if svg.contains("<text") {
         return;
     }
     let mut want = Pixmap::new(w, h).unwrap();

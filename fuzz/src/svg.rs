@@ -25,39 +25,45 @@ enum Node {
         h: u16,
         paint: Paint,
     },
-    Line {
-        x1: i16,
-        y1: i16,
-        x2: i16,
-        y2: i16,
-        width: u8,
-        cap: u8,
-        dash: bool,
-        paint: Paint,
-    },
+    Line(Line),
     Circle {
         cx: i16,
         cy: i16,
         r: u8,
         paint: Paint,
     },
-    Text {
-        x: i16,
-        y: i16,
-        size: u16,
-        bold: bool,
-        anchor: u8,
-        text: String,
-        paint: Paint,
-        stroke: bool,
-        underline: bool,
-        speed: bool,
-    },
+    Text(Label),
     Group {
         transform: Transform,
         opacity: u8,
         nodes: Vec<Node>,
     },
+}
+
+#[derive(Debug, Arbitrary)]
+struct Line {
+    x1: i16,
+    y1: i16,
+    x2: i16,
+    y2: i16,
+    width: u8,
+    cap: u8,
+    dash: bool,
+    paint: Paint,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Label {
+    x: i16,
+    y: i16,
+    size: u16,
+    bold: bool,
+    anchor: u8,
+    text: String,
+    paint: Paint,
+    stroke: bool,
+    underline: bool,
+    speed: bool,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -128,27 +134,18 @@ impl Node {
                     paint.fill()
                 );
             }
-            Node::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                width,
-                cap,
-                dash,
-                paint,
-            } => {
-                let cap = ["butt", "round", "square"][usize::from(*cap % 3)];
+            Node::Line(l) => {
+                let cap = ["butt", "round", "square"][usize::from(l.cap % 3)];
                 let _ = write!(
                     out,
                     "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke-width=\"{}\" stroke-linecap=\"{cap}\" {} {}/>",
-                    t(*x1),
-                    t(*y1),
-                    t(*x2),
-                    t(*y2),
-                    f32::from(*width) / 20.0,
-                    if *dash { "stroke-dasharray=\"2 1\"" } else { "" },
-                    paint.stroke()
+                    t(l.x1),
+                    t(l.y1),
+                    t(l.x2),
+                    t(l.y2),
+                    f32::from(l.width) / 20.0,
+                    if l.dash { "stroke-dasharray=\"2 1\"" } else { "" },
+                    l.paint.stroke()
                 );
             }
             Node::Circle { cx, cy, r, paint } => {
@@ -161,32 +158,22 @@ impl Node {
                     paint.fill()
                 );
             }
-            Node::Text {
-                x,
-                y,
-                size,
-                bold,
-                anchor,
-                text,
-                paint,
-                stroke,
-                underline,
-                speed,
-            } => {
-                let anchor = ["start", "middle", "end"][usize::from(*anchor % 3)];
+            Node::Text(l) => {
+                let anchor = ["start", "middle", "end"][usize::from(l.anchor % 3)];
+                let flag = |on: bool, attr: &'static str| if on { attr } else { "" };
                 let _ = write!(
                     out,
                     "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"{anchor}\"{}{}{}{} {}>{}</text>",
-                    t(*x),
-                    t(*y),
+                    t(l.x),
+                    t(l.y),
                     // Up to ~650 pt: past the glyph masks' limit at some scales.
-                    f32::from(*size) / 100.0,
-                    if *bold { " font-weight=\"bold\"" } else { "" },
-                    if *stroke { " stroke=\"#FF0000\" stroke-width=\"0.3\"" } else { "" },
-                    if *underline { " text-decoration=\"underline\"" } else { "" },
-                    if *speed { " text-rendering=\"optimizeSpeed\"" } else { "" },
-                    paint.fill(),
-                    escape(text)
+                    f32::from(l.size) / 100.0,
+                    flag(l.bold, " font-weight=\"bold\""),
+                    flag(l.stroke, " stroke=\"#FF0000\" stroke-width=\"0.3\""),
+                    flag(l.underline, " text-decoration=\"underline\""),
+                    flag(l.speed, " text-rendering=\"optimizeSpeed\""),
+                    l.paint.fill(),
+                    escape(&l.text)
                 );
             }
             Node::Group {
@@ -238,21 +225,5 @@ impl FuzzSvg {
         }
         out.push_str("</svg>");
         out
-    }
-
-    /// Whether the SVG has any text (glyph masks may differ from resvg by
-    /// anti-aliasing and half-pixel baselines; shapes must not).
-    pub fn has_text(&self) -> bool {
-        fn any(nodes: &[Node], depth: usize) -> bool {
-            nodes
-                .iter()
-                .take(if depth == 0 { 64 } else { 16 })
-                .any(|n| match n {
-                    Node::Text { .. } => true,
-                    Node::Group { nodes, .. } => depth < 4 && any(nodes, depth + 1),
-                    _ => false,
-                })
-        }
-        any(&self.nodes, 0)
     }
 }

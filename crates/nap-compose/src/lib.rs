@@ -202,7 +202,9 @@ pub fn compose_prepared(
         (p, r) => {
             let mut errors: Vec<Diagnostic> = Vec::new();
             for result in [p, r] {
-                // A broken partial is named by both documents: once is enough.
+                // A problem in a partial both documents use (it does not
+                // compile, or fails on the data) is found by both: once is
+                // enough.
                 for d in result.err().into_iter().flatten() {
                     if !errors.contains(&d) {
                         errors.push(d);

@@ -22,6 +22,10 @@ pub struct Templates {
     pub sources: BTreeMap<String, String>,
     /// `data/*.json` → parsed value.
     pub data: BTreeMap<String, Value>,
+    /// Every file read, by its path relative to the folder, as it was read
+    /// (what the build's manifest hashes: the bytes the documents were made
+    /// from, without reading the file a second time).
+    pub bytes: BTreeMap<String, Vec<u8>>,
 }
 
 pub const PLAN_TEMPLATE: &str = "plani-i-veprimit.md.hbs";
@@ -40,11 +44,15 @@ impl Templates {
             root,
             sources: BTreeMap::new(),
             data: BTreeMap::new(),
+            bytes: BTreeMap::new(),
         };
         let mut errors = Vec::new();
-        let read = |rel: &str, errors: &mut Vec<Diagnostic>| -> Option<String> {
+        let mut read_bytes = BTreeMap::new();
+        let mut read = |rel: &str, errors: &mut Vec<Diagnostic>| -> Option<String> {
             match std::fs::read(dir.join(rel)) {
-                Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(bytes) => match String::from_utf8(
+                    read_bytes.entry(rel.to_string()).or_insert(bytes).clone(),
+                ) {
                     Ok(s) => Some(s.replace("\r\n", "\n")),
                     Err(e) => {
                         let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
@@ -107,6 +115,7 @@ impl Templates {
                 }
             }
         }
+        t.bytes = read_bytes;
         if errors.is_empty() {
             Ok(t)
         } else {
@@ -610,6 +619,7 @@ mod tests {
             root: "templates".into(),
             sources,
             data: BTreeMap::new(),
+            bytes: BTreeMap::new(),
         }
     }
 

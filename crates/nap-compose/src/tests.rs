@@ -988,3 +988,28 @@ fn table_rows_wider_than_the_table_are_errors_and_short_rows_are_filled() {
     assert_eq!(t.rows[1].cells.len(), 2);
     assert!(t.rows[1].cells[1].blocks.is_empty());
 }
+
+#[test]
+fn the_templates_folder_keeps_the_bytes_it_read() {
+    let dir = scratch_templates("bytes", "# A\r\n", "# B\n");
+    std::fs::write(dir.join("partials/pjesa.md.hbs"), "x\r\n").unwrap();
+    std::fs::write(dir.join("LEXO.txt"), "not a template").unwrap();
+    let t = Templates::load(&dir).unwrap();
+    let read: Vec<&str> = t.bytes.keys().map(String::as_str).collect();
+    assert_eq!(
+        read,
+        [
+            "data/labels.json",
+            "partials/pjesa.md.hbs",
+            render::PLAN_TEMPLATE,
+            render::REPORT_TEMPLATE
+        ]
+    );
+    for (rel, bytes) in &t.bytes {
+        assert_eq!(*bytes, std::fs::read(dir.join(rel)).unwrap(), "{rel}");
+    }
+    // As read: the line ends are the file's, not the normalised source's.
+    assert_eq!(t.bytes[render::PLAN_TEMPLATE], b"# A\r\n");
+    assert_eq!(t.sources[render::PLAN_TEMPLATE], "# A\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
