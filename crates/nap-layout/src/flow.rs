@@ -1364,8 +1364,15 @@ pub fn run_split(doc: &Document, s: &Settings, split: Split) -> Paged {
         f.blocks_parallel(rest, &sums, &ranges, &ctx, &mut elems);
     }
     pager.run(elems);
-    // Drop a trailing empty page (a document ending in a page break).
-    if pager.pages.len() > 1 && pager.pages.last().is_some_and(|p| p.items.is_empty()) {
+    // Drop a trailing empty page (a document ending in a page break), unless
+    // something points at it: a heading with no visible text after the break
+    // is still a heading the TOC, the outline and links lead to, and a page
+    // dropped under it left them pointing past the last page (the fuzzer
+    // found it; fuzz/src/lib.rs `check_destinations`).
+    let last = pager.pages.len().saturating_sub(1);
+    let pointed_at = pager.heading_pos.iter().flatten().any(|&(p, _)| p == last)
+        || pager.pagerefs.iter().any(|&(p, ..)| p == last);
+    if last > 0 && pager.pages[last].items.is_empty() && !pointed_at {
         pager.pages.pop();
     }
     finish(f, pager, doc, s, title_end.is_some())

@@ -567,3 +567,49 @@ fn a_row_taller_than_a_page_is_split_between_lines_and_stays_in_the_body() {
         );
     }
 }
+
+/// A document ending in a page break and a heading with no visible text
+/// (the fuzzer's case): the page under the heading is kept, so the TOC, the
+/// outline and the links never point past the last page.
+#[test]
+fn a_heading_after_the_last_page_break_keeps_its_page() {
+    let blank_heading = |id: &str| Block::Heading {
+        level: 4,
+        id: id.into(),
+        numbered: false,
+        content: vec![Inline::LineBreak],
+    };
+    let doc = doc_of(vec![
+        Block::Toc {
+            title: "Përmbajtja".into(),
+            depth: 4,
+        },
+        blank_heading("a"),
+        Block::PageBreak,
+        Block::PageBreak,
+        blank_heading("b"),
+    ]);
+    let p = layout(&doc);
+    let n = p.pages.len();
+    assert_eq!(n, 2, "the page the second heading starts is kept");
+    for h in &p.headings {
+        assert!(h.page < n, "heading {} on page {} of {n}", h.id, h.page);
+    }
+    for e in &p.outline {
+        assert!(e.page < n, "outline entry on page {} of {n}", e.page);
+    }
+    for page in &p.pages {
+        for it in &page.items {
+            if let Item::Link {
+                target: LinkTarget::Internal { page, .. },
+                ..
+            } = it
+            {
+                assert!(*page < n, "a link to page {page} of {n}");
+            }
+        }
+    }
+    // A trailing page break with nothing after it still leaves no blank page.
+    let doc = doc_of(vec![Block::para("Tekst."), Block::PageBreak]);
+    assert_eq!(layout(&doc).pages.len(), 1);
+}

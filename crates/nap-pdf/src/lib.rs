@@ -217,9 +217,11 @@ pub fn render_paged(
         .collect::<Result<_, _>>()?;
     let mut content: Vec<Vec<Identifier>> = vec![Vec::new(); paged.structure.len()];
     let page_count = paged.pages.len();
-    // krilla panics on a destination past the last page; the fuzzer found
-    // layouts that name one (fuzz/regressions/pdf_writer/), so every
-    // destination is kept inside the document.
+    // krilla panics on a destination past the last page. The fuzzer found
+    // layouts that named one (fuzz/regressions/pdf_writer/: a heading with no
+    // visible text on a trailing page the layout dropped); the layout now
+    // keeps such a page, and the fuzz target checks every destination, but a
+    // writer handed any layout still keeps them inside the document.
     let last_page = page_count.saturating_sub(1);
     let mut outlined = Outlined::new();
     for page in std::mem::take(&mut paged.pages) {
