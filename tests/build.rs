@@ -249,6 +249,37 @@ fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
     );
 }
 
+/// A template edited so that a partial includes itself: without a check,
+/// handlebars recursed until the stack overflowed and the process aborted.
+#[test]
+fn a_partial_that_includes_itself_is_a_template_error_not_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let templates = tmp.path().join("templates");
+    copy_tree(&repo().join("templates"), &templates);
+    let path = templates.join("partials/angazhimi.md.hbs");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str("{{> angazhimi}}\n");
+    std::fs::write(&path, text).unwrap();
+    let out = tmp.path().join("output");
+    let o = run(nap()
+        .args(["build", "--inputs"])
+        .arg(repo().join("inputs"))
+        .arg("--templates")
+        .arg(&templates)
+        .arg("--out")
+        .arg(&out));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "partials/angazhimi.md.hbs:{line}:1: the partial `angazhimi` includes itself"
+        )),
+        "{err}"
+    );
+    assert!(!out.join("1.0-draft").exists(), "nothing written");
+}
+
 #[test]
 fn an_up_to_date_build_is_skipped_unless_forced() {
     let out = tempfile::tempdir().unwrap();

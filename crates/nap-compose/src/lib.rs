@@ -17,6 +17,7 @@
 pub mod directive;
 pub mod escape;
 pub mod markdown;
+mod recursion;
 pub mod render;
 pub mod view;
 

@@ -503,6 +503,23 @@ impl Compiled {
         hb.register_helper("add", Box::new(add_helper));
         let mut rel_of = BTreeMap::new();
         let mut broken = BTreeMap::new();
+        // Partials that include themselves would recurse until the stack
+        // overflows: reported as mistakes of the template holding the call.
+        let shown: Vec<String> = jobs
+            .iter()
+            .map(|(_, rel, _)| templates.display(rel))
+            .collect();
+        let good: Vec<(&str, &str, &handlebars::Template)> = jobs
+            .iter()
+            .zip(&compiled)
+            .zip(&shown)
+            .filter_map(|(((name, _, _), result), file)| {
+                result.as_ref().ok().map(|t| (*name, file.as_str(), t))
+            })
+            .collect();
+        for (name, d) in crate::recursion::check(&good) {
+            broken.entry(name).or_insert(d);
+        }
         let mut mains = Vec::new();
         for ((name, rel, _), result) in jobs.into_iter().zip(compiled) {
             rel_of.insert(name.to_string(), rel.clone());
@@ -707,6 +724,74 @@ mod tests {
         let (file, line) = first_error("a\n{{> mungon}}", &[("fund", "f")]);
         assert_eq!(file, "templates/plani-i-veprimit.md.hbs");
         assert_eq!(line, Some(2));
+    }
+
+    /// Every error of rendering `main` with `partials`: file, line, column,
+    /// message.
+    fn all_errors(main: &str, partials: &[(&str, &str)]) -> Vec<(String, Option<usize>, String)> {
+        render(
+            &templates(main, partials),
+            PLAN_TEMPLATE,
+            &json!({"x": [1, 2]}),
+        )
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (d.file, d.line, d.message))
+        .collect()
+    }
+
+    #[test]
+    fn partials_that_include_themselves_are_mistakes_not_a_crash() {
+        // Directly, at the call's line: without the check, a stack overflow
+        // that aborts the process.
+        let errs = all_errors("a\n{{> vetja}}", &[("vetja", "b\n\n{{> vetja}}")]);
+        assert_eq!(
+            errs,
+            vec![(
+                "templates/partials/vetja.md.hbs".to_string(),
+                Some(3),
+                "the partial `vetja` includes itself".to_string()
+            )]
+        );
+        // Through others, inside blocks: one
+        // error for the circle, at the call that closes it.
+        let errs = all_errors(
+            "{{> a}}",
+            &[
+                ("a", "{{#each x}}{{> b}}{{/each}}"),
+                ("b", "{{#if x}}{{else}}{{> c}}{{/if}}"),
+                ("c", "c\n{{> a}}"),
+            ],
+        );
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].0, "templates/partials/c.md.hbs");
+        assert_eq!(errs[0].1, Some(2));
+        assert!(errs[0].2.contains("a → b → c → a"), "{}", errs[0].2);
+        // An inline partial calling itself, and a main template included by
+        // one of its partials.
+        let errs = all_errors(
+            "{{#*inline \"rresht\"}}{{> rresht}}{{/inline}}{{> rresht}}",
+            &[],
+        );
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].2.contains("`rresht` includes itself"));
+        let errs = all_errors("{{> p}}", &[("p", "{{> plani-i-veprimit.md.hbs}}")]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        // A name computed at render time cannot be checked.
+        let errs = all_errors("{{> (lookup x 0)}}", &[]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].2.contains("named by an expression"));
+        // One partial included from many places, and twice in a row, is fine.
+        let ok = render(
+            &templates(
+                "{{> a}}{{> b}}{{> c}}{{> c}}",
+                &[("a", "{{> c}}"), ("b", "{{> c}}{{> a}}"), ("c", "c")],
+            ),
+            PLAN_TEMPLATE,
+            &json!({}),
+        );
+        assert_eq!(ok.unwrap().0, "ccccc");
     }
 
     #[test]
