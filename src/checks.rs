@@ -1,5 +1,6 @@
 //! Checks on the whole plan that concern the documents rather than the input
-//! contract: characters the embedded fonts cannot print, named with the
+//! contract: characters the embedded fonts cannot print, and titles so long
+//! that text was most likely pasted into the wrong field, named with the
 //! place in the inputs where they are. `nap check` and `nap build` both run
 //! them, so check reports what build would warn about.
 
@@ -10,7 +11,63 @@ const MAX_GLYPH_WARNINGS: usize = 50;
 
 /// Diagnostics about the plan as a whole (see the module documentation).
 pub fn plan(plan: &Plan) -> Vec<Diagnostic> {
-    missing_glyphs(plan)
+    let mut out = missing_glyphs(plan);
+    out.extend(long_titles(plan));
+    out
+}
+
+/// A title longer than this many characters is reported: the contract sets
+/// no limit, and such a title still builds (in full, on the title page, in
+/// the table of contents and the bookmarks), but the longest in an OGP plan
+/// are ~150 characters, and a title of thousands is text pasted into the
+/// wrong field (a 20 000-word plan title made a 600-page draft).
+const LONG_TITLE: usize = 300;
+
+fn long_titles(plan: &Plan) -> Vec<Diagnostic> {
+    let mut titles: Vec<(&str, String, &str)> = vec![("plan.json", "title".into(), &plan.title)];
+    for area in &plan.policy_areas {
+        titles.push((
+            "plan.json",
+            format!("policy area `{}`: title", area.id),
+            &area.title,
+        ));
+    }
+    let files: Vec<String> = plan
+        .policy_areas
+        .iter()
+        .map(|a| format!("areas/{}/commitments.json", a.id))
+        .collect();
+    for (area, file) in plan.policy_areas.iter().zip(&files) {
+        for c in &area.commitments {
+            titles.push((file, format!("commitment {}: title", c.id), &c.title));
+        }
+    }
+    for ph in &plan.process.phases {
+        titles.push((
+            "process/process.json",
+            format!("phase {}: title", ph.id),
+            &ph.title,
+        ));
+    }
+    titles
+        .into_iter()
+        .filter_map(|(file, field, text)| {
+            let n = text.chars().count();
+            (n > LONG_TITLE).then(|| {
+                let start: String = text.chars().take(60).collect();
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "the title is {n} characters long (“{start}…”); it is printed in full wherever the documents show it"
+                    ),
+                )
+                .field(field)
+                .hint(format!(
+                    "titles over {LONG_TITLE} characters are usually text pasted into the wrong field: shorten it, and move the rest to the description"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// One text of the plan and where it came from.
@@ -211,5 +268,42 @@ mod tests {
             Some(plan.policy_areas[1].analysis.lines().count())
         );
         assert!(!analysis.is_error());
+    }
+
+    #[test]
+    fn titles_past_the_limit_are_named_with_their_field() {
+        let loaded = nap_input::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
+            &Default::default(),
+        );
+        let mut plan = loaded.plan.unwrap();
+        // At the limit: no warning.
+        plan.title = "a".repeat(super::LONG_TITLE);
+        assert!(super::plan(&plan).is_empty());
+        plan.title.push('b');
+        let c = &mut plan.policy_areas[0].commitments[0];
+        c.title = "fjalë ".repeat(2000).trim_end().to_string();
+        let id = c.id.clone();
+        let area = plan.policy_areas[0].id.clone();
+        let diags = super::plan(&plan);
+        assert_eq!(diags.len(), 2, "{diags:#?}");
+        assert_eq!(diags[0].file, "plan.json");
+        assert_eq!(diags[0].field.as_deref(), Some("title"));
+        assert!(
+            diags[0].message.contains("301 characters"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[1].file, format!("areas/{area}/commitments.json"));
+        assert_eq!(
+            diags[1].field.as_deref(),
+            Some(format!("commitment {id}: title").as_str())
+        );
+        assert!(
+            diags[1].message.contains("11999 characters"),
+            "{}",
+            diags[1].message
+        );
+        assert!(diags.iter().all(|d| !d.is_error()));
     }
 }
