@@ -224,14 +224,19 @@ fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+    /// The bundled sample plan.
+    fn sample() -> nap_model::Plan {
+        nap_input::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
+            &Default::default(),
+        )
+        .plan
+        .expect("the sample loads")
+    }
 
     #[test]
     fn characters_without_a_glyph_are_named_with_their_place() {
-        let loaded = nap_input::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
-            &Default::default(),
-        );
-        let mut plan = loaded.plan.unwrap();
+        let mut plan = sample();
         assert!(super::plan(&plan).is_empty(), "the sample prints entirely");
         plan.comments[3].comment.push_str(" 😀 中文 😀");
         plan.policy_areas[1].analysis.push_str("\n\nالعربية");
@@ -272,11 +277,7 @@ mod tests {
 
     #[test]
     fn titles_past_the_limit_are_named_with_their_field() {
-        let loaded = nap_input::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs"),
-            &Default::default(),
-        );
-        let mut plan = loaded.plan.unwrap();
+        let mut plan = sample();
         // At the limit: no warning.
         plan.title = "a".repeat(super::LONG_TITLE);
         assert!(super::plan(&plan).is_empty());
