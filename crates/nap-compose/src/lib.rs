@@ -23,7 +23,7 @@ pub mod view;
 
 use directive::{Node, TableNode};
 use markdown::{Ctx, Mode};
-use nap_doc::{Align, Block, Cell, Document, Meta, ParaStyle, Row, Table};
+use nap_doc::{Align, Block, Cell, Document, Inline, Meta, ParaStyle, Row, Table};
 use nap_model::{Date, Diagnostic, Plan};
 use render::{FigureNumbers, Templates, PLAN_TEMPLATE, REPORT_TEMPLATE};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,10 +51,11 @@ pub struct Composed {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Figures drawn (as SVG) once per build, shared by both documents.
+/// Figures drawn (as SVG, in parts when tall) once per build, shared by
+/// both documents.
 struct Figures<'p> {
     plan: &'p Plan,
-    cells: BTreeMap<&'static str, OnceLock<Option<Arc<nap_figures::Svg>>>>,
+    cells: BTreeMap<&'static str, OnceLock<Arc<Vec<nap_figures::Svg>>>>,
 }
 
 impl<'p> Figures<'p> {
@@ -67,11 +68,15 @@ impl<'p> Figures<'p> {
                 .collect(),
         }
     }
-    fn get(&self, name: &str) -> Option<Arc<nap_figures::Svg>> {
+    /// The figure's parts; none when the data has nothing to draw.
+    fn get(&self, name: &str) -> Arc<Vec<nap_figures::Svg>> {
         self.cells
-            .get(name)?
-            .get_or_init(|| nap_figures::figure_svg(name, self.plan).map(Arc::new))
-            .clone()
+            .get(name)
+            .map(|cell| {
+                cell.get_or_init(|| Arc::new(nap_figures::figure_parts(name, self.plan)))
+                    .clone()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -343,7 +348,7 @@ impl<'a> Assembler<'a> {
                     };
                     out.extend(self.nodes(children, inner));
                 }
-                Node::Figure { name, caption } => out.push(self.figure(&name, &caption)),
+                Node::Figure { name, caption } => out.extend(self.figure(&name, &caption)),
                 Node::Table(t) => {
                     if let Some(table) = self.table(t, mode) {
                         out.push(Block::Table(table));
@@ -396,28 +401,39 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn figure(&mut self, name: &str, caption: &str) -> Block {
+    /// The figure `name` as one block per part (a tall figure is split
+    /// between phases): one figure number, the caption under each part,
+    /// with "(vazhdim)" (continued) under the parts after the first.
+    fn figure(&mut self, name: &str, caption: &str) -> Vec<Block> {
         let caption = markdown::inlines(caption, &mut self.ctx);
-        let rendered = self.figures.and_then(|f| f.get(name));
-        match rendered {
-            Some(r) => {
-                let n = self.numbers.number(name);
-                Block::Figure(nap_doc::Figure {
-                    id: self.ctx.unique_id(&format!("figura-{n}")),
-                    svg: Arc::from(r.source.as_str()),
-                    width_mm: r.width_mm,
-                    height_mm: r.height_mm,
-                    alt: r.alt.clone(),
-                    caption,
-                })
-            }
+        let parts = self.figures.map(|f| f.get(name)).unwrap_or_default();
+        if parts.is_empty() {
             // Until the figure can be drawn, the caption keeps its place.
-            None => Block::Paragraph {
+            return vec![Block::Paragraph {
                 style: ParaStyle::Caption,
                 align: Align::Center,
                 content: caption,
-            },
+            }];
         }
+        let n = self.numbers.number(name);
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let mut caption = caption.clone();
+                if i > 0 && !caption.is_empty() {
+                    caption.push(Inline::plain(" (vazhdim)"));
+                }
+                Block::Figure(nap_doc::Figure {
+                    id: self.ctx.unique_id(&format!("figura-{n}")),
+                    svg: Arc::from(part.source.as_str()),
+                    width_mm: part.width_mm,
+                    height_mm: part.height_mm,
+                    alt: part.alt.clone(),
+                    caption,
+                })
+            })
+            .collect()
     }
 
     fn table(&mut self, t: TableNode, mode: Mode) -> Option<Table> {

@@ -1013,3 +1013,45 @@ fn the_templates_folder_keeps_the_bytes_it_read() {
     assert_eq!(t.sources[render::PLAN_TEMPLATE], "# A\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A process too long for one page: the report shows Figure 2 in parts, one
+/// figure number, the caption under each part, "(vazhdim)" after the first.
+#[test]
+fn a_tall_figure_is_shown_in_parts_under_one_number() {
+    let mut plan = sample_plan();
+    let phase = plan.process.phases[1].clone();
+    plan.process.phases = (0..30)
+        .map(|i| {
+            let mut p = phase.clone();
+            p.id = format!("faza-{i}");
+            p.title = format!("Faza {}", i + 1);
+            p
+        })
+        .collect();
+    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
+    let mut figures = Vec::new();
+    walk(&c.report.blocks, &mut |b| {
+        if let Block::Figure(f) = b {
+            figures.push(f.clone());
+        }
+    });
+    let summary: Vec<_> = figures
+        .iter()
+        .filter(|f| f.alt.contains("Përmbledhja e procesit"))
+        .collect();
+    assert!(summary.len() >= 2, "{} parts", summary.len());
+    let first = plain_text(&summary[0].caption);
+    assert!(first.starts_with("Figura 2"), "{first}");
+    assert!(!first.contains("vazhdim"));
+    for part in &summary[1..] {
+        assert_eq!(plain_text(&part.caption), format!("{first} (vazhdim)"));
+        assert!(part.alt.starts_with("Vazhdim. "));
+    }
+    for f in &figures {
+        assert!(f.height_mm <= 184.1, "a part of {} mm", f.height_mm);
+    }
+    let ids: std::collections::BTreeSet<_> = figures.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids.len(), figures.len(), "unique ids");
+    // The comments figure keeps its own number after the split one.
+    assert!(text_of(&c.report.blocks).contains("Figura 3"));
+}

@@ -25,8 +25,8 @@ mod testdata;
 
 pub use comments::comments_svg;
 pub use raster::{font_database, parse, rasterize, try_rasterize, RasterError, Rasters};
-pub use summary::summary_svg;
-pub use timeline::timeline_svg;
+pub use summary::{summary_parts, summary_svg};
+pub use timeline::{timeline_parts, timeline_svg};
 
 use nap_model::Plan;
 
@@ -102,6 +102,43 @@ pub fn figure_svg(name: &str, plan: &Plan) -> Option<Svg> {
     })
 }
 
+/// [`figure_svg`] in parts, each no taller than [`MAX_PART_PT`]: a figure
+/// that would be taller is split between phases, each part a complete
+/// figure (axis, legend) of its own phases, numbered and scaled as in the
+/// whole. A document shows the parts one after the other. Without it, a
+/// process of 30 phases drew the summary shrunk to a sliver on one page (and
+/// 300 phases rasterised two 64-megapixel PNGs). The comments figure, a bar
+/// per round, is never split. Empty when [`figure_svg`] is `None`.
+pub fn figure_parts(name: &str, plan: &Plan) -> Vec<Svg> {
+    match name {
+        "timeline" if !plan.process.phases.is_empty() => timeline_parts(&plan.process),
+        "summary" if !plan.process.phases.is_empty() => summary_parts(&plan.process),
+        _ => figure_svg(name, plan).into_iter().collect(),
+    }
+}
+
+/// The tallest part of a split figure, in points: 184 mm, under the 185 mm
+/// (three quarters of the A4 text block) up to which the PDF layout shows a
+/// figure at its printed size.
+pub(crate) const MAX_PART_PT: f64 = 184.0 / 25.4 * 72.0;
+
+/// Rows (their heights, in order) grouped into parts no taller than
+/// [`MAX_PART_PT`] with `fixed` (axis, legend) added to each; a row taller
+/// than that on its own is a part by itself.
+pub(crate) fn split(fixed: f64, rows: &[f64]) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let (mut start, mut height) = (0, fixed);
+    for (i, h) in rows.iter().enumerate() {
+        if i > start && height + h > MAX_PART_PT {
+            parts.push(start..i);
+            (start, height) = (i, fixed);
+        }
+        height += h;
+    }
+    parts.push(start..rows.len());
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +158,71 @@ mod tests {
             .iter()
             .filter(|p| u32::from(p.red()) + u32::from(p.green()) + u32::from(p.blue()) < 3 * 128)
             .count()
+    }
+
+    #[test]
+    fn tall_figures_are_split_between_phases_into_parts_that_fit() {
+        // The sample fits: each figure is one part, the whole figure.
+        let plan = seed_plan();
+        for name in ["timeline", "summary", "comments"] {
+            assert_eq!(
+                figure_parts(name, &plan),
+                vec![figure_svg(name, &plan).unwrap()],
+                "{name}"
+            );
+        }
+        // Twenty phases with long titles do not fit on a page.
+        let process = stress_process();
+        let cases = [
+            ("timeline", timeline_svg(&process), timeline_parts(&process)),
+            ("summary", summary_svg(&process), summary_parts(&process)),
+        ];
+        for (name, whole, parts) in cases {
+            assert!(whole.height_mm > 184.0, "{name}: {} mm", whole.height_mm);
+            assert!(parts.len() >= 2, "{name}");
+            for p in &parts {
+                assert!(p.height_mm <= 184.1, "{name}: a part of {} mm", p.height_mm);
+            }
+            // Every phase once, in order, across the parts; the parts
+            // after the first say they continue.
+            let text: String = parts.iter().map(|p| p.alt.as_str()).collect();
+            let mut at = 0;
+            for k in 1..=process.phases.len() {
+                let title = &process.phases[k - 1].title;
+                let i = text[at..]
+                    .find(title.as_str())
+                    .unwrap_or_else(|| panic!("{name}: phase {k} missing or out of order"));
+                at += i + title.len();
+                assert!(
+                    !text[at..].contains(title.as_str()),
+                    "{name}: phase {k} twice"
+                );
+            }
+            assert!(!parts[0].alt.starts_with("Vazhdim"));
+            assert!(parts[1..].iter().all(|p| p.alt.starts_with("Vazhdim. ")));
+        }
+        // The summary numbers its phases as in the whole figure.
+        let parts = summary_parts(&process);
+        let n = parts[0].alt.matches("; ").count() + 1;
+        assert!(
+            parts[1]
+                .alt
+                .contains(&format!("{}. {}", n + 1, process.phases[n].title)),
+            "{}",
+            parts[1].alt
+        );
+    }
+
+    #[test]
+    fn split_keeps_rows_whole_and_in_order() {
+        let max = MAX_PART_PT;
+        assert_eq!(split(10.0, &[]), vec![0..0]);
+        assert_eq!(split(10.0, &[20.0, 30.0]), vec![0..2]);
+        // A row taller than a part is a part by itself.
+        assert_eq!(split(10.0, &[max, 1.0, 1.0]), vec![0..1, 1..3]);
+        let rows = [max / 3.0; 7];
+        let parts = split(10.0, &rows);
+        assert_eq!(parts, vec![0..2, 2..4, 4..6, 6..7]);
     }
 
     #[test]

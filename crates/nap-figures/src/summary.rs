@@ -12,6 +12,7 @@ use crate::svg::{palette, printed_height, SvgWriter, WIDTH_PT};
 use crate::text::{measure, wrap, Anchor, Rect, TextBlock, Weight, LEADING};
 use crate::{words, Svg};
 use nap_model::{Phase, Process};
+use std::ops::Range;
 
 const LEFT_COL: f64 = 0.30 * WIDTH_PT;
 const BADGE_R: f64 = 8.0;
@@ -99,10 +100,23 @@ fn max_count(process: &Process) -> Option<(f64, &str)> {
 }
 
 pub(crate) fn layout(process: &Process) -> Summary {
+    layout_range(process, 0..process.phases.len())
+}
+
+/// The rows of the phases in `range`, numbered and scaled as in the whole
+/// process (a part of a split figure continues the numbering, and its bars
+/// measure against the largest count of all phases).
+fn layout_range(process: &Process, range: Range<usize>) -> Summary {
     let max = max_count(process);
     let mut rows = Vec::new();
     let mut y = 0.0;
-    for (i, phase) in process.phases.iter().enumerate() {
+    for (i, phase) in process
+        .phases
+        .iter()
+        .enumerate()
+        .skip(range.start)
+        .take(range.len())
+    {
         let row = layout_row(phase, i + 1, y, max.map(|(v, _)| v));
         y = row.bottom;
         rows.push(row);
@@ -335,12 +349,27 @@ fn write(s: &Summary, alt: &str) -> (String, f64) {
     (w.finish(), height_mm)
 }
 
+/// [`alt_range`] for every phase.
+#[cfg(test)]
 fn alt(process: &Process) -> String {
-    let mut s = String::from("Përmbledhja e procesit në numra, fazë pas faze: ");
+    alt_range(process, 0..process.phases.len())
+}
+
+/// What a reader who cannot see the figure is told.
+/// Only the phases in `range` (a part of a split figure, "Vazhdim." before
+/// the parts after the first).
+fn alt_range(process: &Process, range: Range<usize>) -> String {
+    let mut s = String::new();
+    if range.start > 0 {
+        s.push_str("Vazhdim. ");
+    }
+    s.push_str("Përmbledhja e procesit në numra, fazë pas faze: ");
     let phases: Vec<String> = process
         .phases
         .iter()
         .enumerate()
+        .skip(range.start)
+        .take(range.len())
         .map(|(i, p)| {
             let counted: Vec<String> = p
                 .activities
@@ -372,10 +401,28 @@ fn alt(process: &Process) -> String {
 
 /// Figure 2 as SVG.
 pub fn summary_svg(process: &Process) -> Svg {
-    let layout = layout(process);
-    let alt = alt(process);
+    part(process, 0..process.phases.len())
+}
+
+/// The figure for the phases in `range`.
+fn part(process: &Process, range: Range<usize>) -> Svg {
+    let layout = layout_range(process, range.clone());
+    let alt = alt_range(process, range);
     let (source, height_mm) = write(&layout, &alt);
     Svg::new(source, height_mm, alt)
+}
+
+/// Figure 2 in parts no taller than [`crate::MAX_PART_PT`], split between
+/// phases; each part has the legend. One part (the whole figure) when it
+/// fits.
+pub fn summary_parts(process: &Process) -> Vec<Svg> {
+    let whole = layout(process);
+    let rows: Vec<f64> = whole.rows.iter().map(|r| r.bottom - r.top).collect();
+    let last = whole.rows.last().map_or(0.0, |r| r.bottom);
+    crate::split(whole.height - last, &rows)
+        .into_iter()
+        .map(|range| part(process, range))
+        .collect()
 }
 
 #[cfg(test)]

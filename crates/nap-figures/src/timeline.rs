@@ -11,6 +11,7 @@ use crate::text::{lanes, measure, wrap, Anchor, Rect, TextBlock, Weight, LEADING
 use crate::{words, Svg};
 use nap_model::date::{days_in_month, MONTHS_SQ};
 use nap_model::{Date, Phase, Process};
+use std::ops::Range;
 
 /// The left column, for the phase titles.
 const LABEL_COL: f64 = 0.29 * WIDTH_PT;
@@ -31,6 +32,9 @@ const LABEL_GAP: f64 = 2.5;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Timeline {
     pub height: f64,
+    /// Index of the first phase drawn (a part of a split figure starts
+    /// further on): the row bands alternate by the phase's own index.
+    pub first: usize,
     /// Month index ([`Date::month_index`]) of the axis' first month.
     pub first_month: i32,
     pub months: i32,
@@ -123,6 +127,12 @@ fn month_name(month_index: i32) -> &'static str {
 }
 
 pub(crate) fn layout(process: &Process) -> Timeline {
+    layout_range(process, 0..process.phases.len())
+}
+
+/// The rows of the phases in `range` under the axis of the whole process
+/// (every part of a split figure has the same months).
+fn layout_range(process: &Process, range: Range<usize>) -> Timeline {
     let (first_month, last_month) = month_span(process).unwrap_or((0, -1));
     let months = last_month - first_month + 1;
     let chart_x0 = LABEL_COL + GAP;
@@ -134,6 +144,7 @@ pub(crate) fn layout(process: &Process) -> Timeline {
     };
     let mut t = Timeline {
         height: 0.0,
+        first: range.start,
         first_month,
         months,
         chart_x0,
@@ -153,7 +164,7 @@ pub(crate) fn layout(process: &Process) -> Timeline {
         0.0
     };
     let mut y = rows_top;
-    for phase in &process.phases {
+    for phase in &process.phases[range] {
         let row = layout_row(&t, phase, y);
         y = row.band.bottom();
         t.rows.push(row);
@@ -394,7 +405,7 @@ fn write(t: &Timeline, alt: &str) -> (String, f64) {
     let (height_mm, height_pt) = printed_height(t.height);
     let mut w = SvgWriter::new(height_mm, height_pt, alt);
     for (i, row) in t.rows.iter().enumerate() {
-        if i % 2 == 1 {
+        if (t.first + i) % 2 == 1 {
             w.rect(row.band, palette::BAND, None);
         }
     }
@@ -438,20 +449,31 @@ fn write(t: &Timeline, alt: &str) -> (String, f64) {
     (w.finish(), height_mm)
 }
 
+/// [`alt_range`] for every phase.
+#[cfg(test)]
+fn alt(process: &Process) -> String {
+    alt_range(process, 0..process.phases.len())
+}
+
 /// What a reader who cannot see the figure is told: the span, then each
 /// phase with its months and its activities.
-fn alt(process: &Process) -> String {
+/// Only the phases in `range` (a part of a split figure, "Vazhdim." before
+/// the parts after the first).
+fn alt_range(process: &Process, range: Range<usize>) -> String {
     let Some((first, last)) = month_span(process) else {
         return "Figura nuk ka faza për të treguar.".to_string();
     };
     let label = |m: i32| format!("{} {}", month_name(m), year_of(m));
-    let mut s = format!(
+    let mut s = String::new();
+    if range.start > 0 {
+        s.push_str("Vazhdim. ");
+    }
+    s.push_str(&format!(
         "Grafik kohor i fazave të procesit, nga {} deri në {}, me një rresht për çdo fazë: ",
         label(first),
         label(last)
-    );
-    let phases: Vec<String> = process
-        .phases
+    ));
+    let phases: Vec<String> = process.phases[range]
         .iter()
         .map(|p| {
             let counted: Vec<String> = p
@@ -479,10 +501,37 @@ fn alt(process: &Process) -> String {
 
 /// Figure 1 as SVG.
 pub fn timeline_svg(process: &Process) -> Svg {
-    let layout = layout(process);
-    let alt = alt(process);
+    part(process, 0..process.phases.len())
+}
+
+/// The figure for the phases in `range`.
+fn part(process: &Process, range: Range<usize>) -> Svg {
+    let layout = layout_range(process, range.clone());
+    let alt = alt_range(process, range);
     let (source, height_mm) = write(&layout, &alt);
     Svg::new(source, height_mm, alt)
+}
+
+/// Figure 1 in parts no taller than [`crate::MAX_PART_PT`], split between
+/// phases; each part has the axis of the whole process and the legend. One
+/// part (the whole figure) when it fits.
+pub fn timeline_parts(process: &Process) -> Vec<Svg> {
+    let whole = layout(process);
+    let (top, bottom) = whole.rows_y;
+    let mut last = top;
+    let rows: Vec<f64> = whole
+        .rows
+        .iter()
+        .map(|r| {
+            let h = r.band.bottom() - last;
+            last = r.band.bottom();
+            h
+        })
+        .collect();
+    crate::split(top + whole.height - bottom, &rows)
+        .into_iter()
+        .map(|range| part(process, range))
+        .collect()
 }
 
 #[cfg(test)]
