@@ -174,3 +174,36 @@ fn static_name(p: &Parameter) -> Option<String> {
         _ => None,
     }
 }
+
+/// Blocks (`{{#if}}`, `{{#each}}`, partial blocks, inline partials) nested
+/// deeper than this are refused: no document needs it, and handlebars
+/// copies, renders and frees a template by recursion, so a template nested
+/// thousands deep (which it parses) overflowed the stack and aborted.
+pub(crate) const MAX_BLOCK_DEPTH: usize = 100;
+
+/// Where `t` first nests blocks deeper than [`MAX_BLOCK_DEPTH`] (line and
+/// column of the block that goes too deep), walked without recursion.
+pub(crate) fn too_deep(t: &Template) -> Option<Option<(usize, usize)>> {
+    let mut stack: Vec<(&Template, usize)> = vec![(t, 0)];
+    while let Some((t, depth)) = stack.pop() {
+        for (i, e) in t.elements.iter().enumerate() {
+            let inner: [Option<&Template>; 2] = match e {
+                E::HelperBlock(h) | E::Expression(h) | E::HtmlExpression(h) => {
+                    [h.template.as_ref(), h.inverse.as_ref()]
+                }
+                E::DecoratorBlock(d)
+                | E::DecoratorExpression(d)
+                | E::PartialBlock(d)
+                | E::PartialExpression(d) => [d.template.as_ref(), None],
+                _ => [None, None],
+            };
+            for body in inner.into_iter().flatten() {
+                if depth + 1 > MAX_BLOCK_DEPTH {
+                    return Some(t.mapping.get(i).map(|m| (m.0, m.1)));
+                }
+                stack.push((body, depth + 1));
+            }
+        }
+    }
+    None
+}

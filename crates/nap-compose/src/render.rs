@@ -478,10 +478,26 @@ impl Compiled {
                 // the shared one), then moved over.
                 let mut one = registry();
                 match one.register_template_string(name, marked) {
-                    Ok(()) => Ok(one
-                        .get_template(name)
-                        .cloned()
-                        .expect("the template just registered")),
+                    Ok(()) => {
+                        let t = one.get_template(name).expect("the template just registered");
+                        match crate::recursion::too_deep(t) {
+                            None => Ok(t.clone()),
+                            Some(pos) => {
+                                let mut d = Diagnostic::error(
+                                    templates.display(rel),
+                                    format!(
+                                        "blocks are nested more than {} deep",
+                                        crate::recursion::MAX_BLOCK_DEPTH
+                                    ),
+                                )
+                                .hint("close each {{#if}}, {{#each}} or {{#with}} before opening the next one");
+                                if let Some((line, col)) = pos {
+                                    d = d.at(line, Some(col));
+                                }
+                                Err(Box::new(d))
+                            }
+                        }
+                    }
                     Err(e) => {
                         let mut d =
                             Diagnostic::error(templates.display(rel), e.reason().to_string());
@@ -739,6 +755,26 @@ mod tests {
         .into_iter()
         .map(|d| (d.file, d.line, d.message))
         .collect()
+    }
+
+    #[test]
+    fn blocks_nested_too_deep_are_mistakes_not_a_crash() {
+        let nested = |n: usize| format!("a\n{}x{}", "{{#if x}}".repeat(n), "{{/if}}".repeat(n));
+        let max = crate::recursion::MAX_BLOCK_DEPTH;
+        assert_eq!(merge(&nested(max), json!({"x": 1})), "a\nx");
+        // One deeper, and thousands deeper (handlebars parses it, then
+        // copying or freeing it overflowed the stack): an error at the block.
+        for n in [max + 1, 3000] {
+            let errs = all_errors("{{> thelle}}", &[("thelle", &nested(n))]);
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert_eq!(errs[0].0, "templates/partials/thelle.md.hbs");
+            assert_eq!(errs[0].1, Some(2));
+            assert!(
+                errs[0].2.contains("nested more than 100 deep"),
+                "{}",
+                errs[0].2
+            );
+        }
     }
 
     #[test]
