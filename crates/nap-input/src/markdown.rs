@@ -90,6 +90,20 @@ pub fn check_links(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str)
         } else {
             base
         };
+        // `[^1]` with `[^1]: …` below is a footnote in Word-made Markdown
+        // and in pandoc, but CommonMark has none: it reads as a link.
+        let source = text.get(range.clone()).unwrap_or_default();
+        if kind == "a link" && source.starts_with("[^") {
+            let note = source.split(']').next().unwrap_or(source);
+            cx.warning_at(
+                file,
+                pos,
+                field,
+                format!("`{note}]` looks like a footnote, which Markdown (CommonMark) does not have: it is read as a link to the local file `{url}` and left out"),
+            )
+            .hint = Some("write the note in the text, for example in parentheses".into());
+            continue;
+        }
         cx.warning_at(file, pos, field, format!("{kind} to the local file `{url}`; local files are never read or embedded, so it is left out"))
             .hint = Some("link to a web address (https://…) instead".into());
     }
@@ -98,6 +112,36 @@ pub fn check_links(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_footnote_is_named_as_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cx = Ctx::new(dir.path(), false);
+        check_links(
+            &mut cx,
+            "a.md",
+            "Teksti[^1] dhe [lidhja](shenim.md).\n\n[^1]: Shënimi.\n",
+            Pos { line: 1, col: 1 },
+            "",
+        );
+        let d = &cx.diags;
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(
+            d[0].message.starts_with("`[^1]` looks like a footnote"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!((d[0].line, d[0].column), (Some(1), Some(7)));
+        assert!(d[1]
+            .message
+            .starts_with("a link to the local file `shenim.md`"));
+        // A note of several words is no link definition: everything stays
+        // text, and nothing is said.
+        let mut cx = Ctx::new(dir.path(), false);
+        let md = "Teksti[^1].\n\n[^1]: Ligji nr. 9049/2003.\n";
+        check_links(&mut cx, "a.md", md, Pos { line: 1, col: 1 }, "");
+        assert!(cx.diags.is_empty(), "{:#?}", cx.diags);
+    }
 
     #[test]
     fn local_targets() {
