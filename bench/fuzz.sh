@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../fuzz"
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else
-    targets=(input_csv input_json normalize markdown_to_doc docx_writer pdf_writer figure_raster)
+    targets=(input_csv input_json normalize markdown_to_doc docx_writer pdf_writer figure_raster templates)
 fi
 
 for t in "${targets[@]}"; do
