@@ -10,10 +10,37 @@ use nap_model::{Diagnostic, Plan};
 const MAX_GLYPH_WARNINGS: usize = 50;
 
 /// Diagnostics about the plan as a whole (see the module documentation).
-pub fn plan(plan: &Plan) -> Vec<Diagnostic> {
+/// `found` are the problems already reported (an area whose commitments
+/// file has errors is empty in `plan` because of them, not by choice).
+pub fn plan(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut out = missing_glyphs(plan);
     out.extend(long_titles(plan));
+    out.extend(areas_without_commitments(plan, found));
     out
+}
+
+/// A policy area with no commitment yet (an early draft): it builds, and the
+/// plan says under the area's "Angazhimet" heading that they are still being
+/// drafted; the contract sets no minimum, so this is a reminder, not an error.
+fn areas_without_commitments(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnostic> {
+    plan.policy_areas
+        .iter()
+        .filter(|a| a.commitments.is_empty())
+        .filter_map(|a| {
+            let file = format!("areas/{}/commitments.json", a.id);
+            let broken = found.iter().any(|d| d.is_error() && d.file == file);
+            (!broken).then(|| {
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "the policy area `{}` has no commitments yet; the plan says they are still being drafted",
+                        a.id
+                    ),
+                )
+                .hint("add the area's commitments before the final build")
+            })
+        })
+        .collect()
 }
 
 /// A title longer than this many characters is reported: the contract sets
@@ -237,10 +264,13 @@ mod tests {
     #[test]
     fn characters_without_a_glyph_are_named_with_their_place() {
         let mut plan = sample();
-        assert!(super::plan(&plan).is_empty(), "the sample prints entirely");
+        assert!(
+            super::plan(&plan, &[]).is_empty(),
+            "the sample prints entirely"
+        );
         plan.comments[3].comment.push_str(" 😀 中文 😀");
         plan.policy_areas[1].analysis.push_str("\n\nالعربية");
-        let diags = super::plan(&plan);
+        let diags = super::plan(&plan, &[]);
         assert_eq!(diags.len(), 2, "{diags:#?}");
         let comment = diags
             .iter()
@@ -276,17 +306,32 @@ mod tests {
     }
 
     #[test]
+    fn an_area_without_commitments_is_a_reminder() {
+        let mut plan = sample();
+        plan.policy_areas[2].commitments.clear();
+        let id = plan.policy_areas[2].id.clone();
+        let diags = super::plan(&plan, &[]);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].file, format!("areas/{id}/commitments.json"));
+        assert!(diags[0].message.contains("has no commitments yet"));
+        assert!(!diags[0].is_error());
+        // Empty because its file has errors: those say enough.
+        let broken = nap_model::Diagnostic::error(diags[0].file.clone(), "malformed JSON");
+        assert!(super::plan(&plan, &[broken]).is_empty());
+    }
+
+    #[test]
     fn titles_past_the_limit_are_named_with_their_field() {
         let mut plan = sample();
         // At the limit: no warning.
         plan.title = "a".repeat(super::LONG_TITLE);
-        assert!(super::plan(&plan).is_empty());
+        assert!(super::plan(&plan, &[]).is_empty());
         plan.title.push('b');
         let c = &mut plan.policy_areas[0].commitments[0];
         c.title = "fjalë ".repeat(2000).trim_end().to_string();
         let id = c.id.clone();
         let area = plan.policy_areas[0].id.clone();
-        let diags = super::plan(&plan);
+        let diags = super::plan(&plan, &[]);
         assert_eq!(diags.len(), 2, "{diags:#?}");
         assert_eq!(diags[0].file, "plan.json");
         assert_eq!(diags[0].field.as_deref(), Some("title"));
