@@ -1055,3 +1055,21 @@ fn a_tall_figure_is_shown_in_parts_under_one_number() {
     // The comments figure keeps its own number after the split one.
     assert!(text_of(&c.report.blocks).contains("Figura 3"));
 }
+
+/// A report built before any phase is recorded: no empty figures or
+/// "0 fazat", a sentence saying the phases will follow, and the comments
+/// figure numbered first.
+#[test]
+fn a_report_without_phases_says_they_will_follow() {
+    let mut plan = sample_plan();
+    plan.process.phases.clear();
+    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
+    let text = text_of(&c.report.blocks);
+    assert!(
+        text.contains("Fazat e procesit do të përshkruhen këtu sapo të regjistrohen."),
+        "{text}"
+    );
+    assert!(!text.contains("0 fazat"), "{text}");
+    assert!(!text.contains("Fazat kryesore të procesit"), "{text}");
+    assert!(text.contains("Figura 1: Komentet"), "{text}");
+}
