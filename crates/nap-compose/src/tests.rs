@@ -1056,15 +1056,21 @@ fn a_tall_figure_is_shown_in_parts_under_one_number() {
     assert!(text_of(&c.report.blocks).contains("Figura 3"));
 }
 
+/// The text of the process report composed from the sample plan changed
+/// by `edit`.
+fn report_text(edit: impl FnOnce(&mut Plan)) -> String {
+    let mut plan = sample_plan();
+    edit(&mut plan);
+    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
+    text_of(&c.report.blocks)
+}
+
 /// A report built before any phase is recorded: no empty figures or
 /// "0 fazat", a sentence saying the phases will follow, and the comments
 /// figure numbered first.
 #[test]
 fn a_report_without_phases_says_they_will_follow() {
-    let mut plan = sample_plan();
-    plan.process.phases.clear();
-    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
-    let text = text_of(&c.report.blocks);
+    let text = report_text(|plan| plan.process.phases.clear());
     assert!(
         text.contains("Fazat e procesit do të përshkruhen këtu sapo të regjistrohen."),
         "{text}"
@@ -1072,4 +1078,17 @@ fn a_report_without_phases_says_they_will_follow() {
     assert!(!text.contains("0 fazat"), "{text}");
     assert!(!text.contains("Fazat kryesore të procesit"), "{text}");
     assert!(text.contains("Figura 1: Komentet"), "{text}");
+}
+
+/// A report built before any comment: no tables of zeros and no caption
+/// without its figure, but a sentence saying the figures will follow.
+#[test]
+fn a_report_without_comments_says_they_will_follow() {
+    let text = report_text(|plan| plan.comments.clear());
+    assert!(
+        text.contains("Nuk janë regjistruar ende komente nga palët e interesuara"),
+        "{text}"
+    );
+    assert!(!text.contains("Komentet e marra sipas raundit"), "{text}");
+    assert!(!text.contains("Tabela 1"), "{text}");
 }
