@@ -1092,3 +1092,16 @@ fn a_report_without_comments_says_they_will_follow() {
     assert!(!text.contains("Komentet e marra sipas raundit"), "{text}");
     assert!(!text.contains("Tabela 1"), "{text}");
 }
+
+/// One phase is spoken of in the singular ("1 fazat" is not Albanian).
+#[test]
+fn a_single_phase_is_spoken_of_in_the_singular() {
+    let text = report_text(|plan| plan.process.phases.truncate(1));
+    assert!(
+        text.contains("Seksioni pasues e përshkruan fazën muaj pas muaji."),
+        "{text}"
+    );
+    assert!(!text.contains("1 fazat"), "{text}");
+    let text = report_text(|_| {});
+    assert!(text.contains("përshkruajnë 2 fazat një nga një"), "{text}");
+}
