@@ -13,8 +13,10 @@ const MAX_GLYPH_WARNINGS: usize = 50;
 /// `found` are the problems already reported (an area whose commitments
 /// file has errors is empty in `plan` because of them, not by choice).
 pub fn plan(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnostic> {
-    let mut out = missing_glyphs(plan);
-    out.extend(long_titles(plan));
+    // Every text of the plan with its place, walked once for both checks.
+    let places = places(plan);
+    let mut out = missing_glyphs(&places);
+    out.extend(long_titles(&places));
     out.extend(areas_without_commitments(plan, found));
     out
 }
@@ -50,35 +52,13 @@ fn areas_without_commitments(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnosti
 /// wrong field (a 20 000-word plan title made a 600-page draft).
 const LONG_TITLE: usize = 300;
 
-fn long_titles(plan: &Plan) -> Vec<Diagnostic> {
-    let mut titles: Vec<(&str, String, &str)> = vec![("plan.json", "title".into(), &plan.title)];
-    for area in &plan.policy_areas {
-        titles.push((
-            "plan.json",
-            format!("policy area `{}`: title", area.id),
-            &area.title,
-        ));
-    }
-    let files: Vec<String> = plan
-        .policy_areas
+fn long_titles(places: &[Place]) -> Vec<Diagnostic> {
+    // The titles among the places: the plan's, each area's, commitment's
+    // and phase's (field `… title`).
+    places
         .iter()
-        .map(|a| format!("areas/{}/commitments.json", a.id))
-        .collect();
-    for (area, file) in plan.policy_areas.iter().zip(&files) {
-        for c in &area.commitments {
-            titles.push((file, format!("commitment {}: title", c.id), &c.title));
-        }
-    }
-    for ph in &plan.process.phases {
-        titles.push((
-            "process/process.json",
-            format!("phase {}: title", ph.id),
-            &ph.title,
-        ));
-    }
-    titles
-        .into_iter()
-        .filter_map(|(file, field, text)| {
+        .filter(|p| p.field == "title" || p.field.ends_with(": title"))
+        .filter_map(|Place { file, field, text, .. }| {
             let n = text.chars().count();
             (n > LONG_TITLE).then(|| {
                 let start: String = text.chars().take(60).collect();
@@ -191,10 +171,10 @@ fn places<'a>(plan: &'a Plan) -> Vec<Place<'a>> {
     v
 }
 
-fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
+fn missing_glyphs(places: &[Place]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut more = 0usize;
-    for place in places(plan) {
+    for place in places {
         let mut missing: Vec<char> = Vec::new();
         let mut first_line = None;
         for (i, line) in place.text.lines().enumerate() {
@@ -223,7 +203,7 @@ fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
             .map(|c| format!("{c} (U+{:04X})", *c as u32))
             .collect();
         let mut d = Diagnostic::warning(
-            place.file,
+            place.file.clone(),
             format!(
                 "the documents' fonts have no glyph for {}: the PDF prints a replacement mark (□) there, and Word shows it only with a font that has it",
                 list.join(", ")
@@ -231,7 +211,7 @@ fn missing_glyphs(plan: &Plan) -> Vec<Diagnostic> {
         )
         .hint("Noto Serif and Noto Sans cover Latin (Albanian included), Greek and Cyrillic; emoji, Chinese and Arabic script are not embedded");
         if !place.field.is_empty() {
-            d = d.field(place.field);
+            d = d.field(place.field.clone());
         }
         if place.markdown_file {
             if let Some(l) = first_line {
