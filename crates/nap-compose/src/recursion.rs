@@ -122,7 +122,7 @@ fn at(d: Diagnostic, pos: Option<(usize, usize)>) -> Diagnostic {
 /// partial (`{{#*inline "x"}}`) are the calls of node `x`.
 fn collect<'a>(t: &Template, from: &str, owner: &'a str, file: &'a str, out: &mut Vec<Call<'a>>) {
     for (i, e) in t.elements.iter().enumerate() {
-        let pos = t.mapping.get(i).map(|m| (m.0, m.1));
+        let mut node = None;
         match e {
             E::PartialExpression(d) | E::PartialBlock(d) => {
                 let to = static_name(&d.name);
@@ -133,33 +133,38 @@ fn collect<'a>(t: &Template, from: &str, owner: &'a str, file: &'a str, out: &mu
                         from: from.to_string(),
                         owner,
                         file,
-                        pos,
+                        pos: t.mapping.get(i).map(|m| (m.0, m.1)),
                         to,
                     });
                 }
-                if let Some(body) = &d.template {
-                    collect(body, from, owner, file, out);
-                }
             }
-            E::DecoratorBlock(d) | E::DecoratorExpression(d) => {
-                let inline = matches!(&d.name, Parameter::Name(n) if n == "inline");
-                let node = match d.params.first() {
-                    Some(p) if inline => static_name(p),
-                    _ => None,
-                };
-                if let Some(body) = &d.template {
-                    collect(body, node.as_deref().unwrap_or(from), owner, file, out);
-                }
+            E::DecoratorBlock(d) | E::DecoratorExpression(d) if matches!(&d.name, Parameter::Name(n) if n == "inline") =>
+            {
+                node = d.params.first().and_then(static_name);
             }
-            E::HelperBlock(h) | E::Expression(h) | E::HtmlExpression(h) => {
-                for body in [&h.template, &h.inverse].into_iter().flatten() {
-                    collect(body, from, owner, file, out);
-                }
-            }
-            // Text and comments; nothing else calls a partial.
             _ => {}
         }
+        for body in bodies(e) {
+            collect(body, node.as_deref().unwrap_or(from), owner, file, out);
+        }
     }
+}
+
+/// The templates nested in an element: a block's body and `{{else}}`
+/// part, a partial block's fallback, an inline partial's body.
+fn bodies(e: &E) -> impl Iterator<Item = &Template> {
+    let (a, b) = match e {
+        E::HelperBlock(h) | E::Expression(h) | E::HtmlExpression(h) => {
+            (h.template.as_ref(), h.inverse.as_ref())
+        }
+        E::DecoratorBlock(d)
+        | E::DecoratorExpression(d)
+        | E::PartialBlock(d)
+        | E::PartialExpression(d) => (d.template.as_ref(), None),
+        // Text and comments.
+        _ => (None, None),
+    };
+    a.into_iter().chain(b)
 }
 
 /// The name a partial call names as written (handlebars reads a name, a
@@ -181,25 +186,21 @@ fn static_name(p: &Parameter) -> Option<String> {
 /// thousands deep (which it parses) overflowed the stack and aborted.
 pub(crate) const MAX_BLOCK_DEPTH: usize = 100;
 
-/// Where `t` first nests blocks deeper than [`MAX_BLOCK_DEPTH`] (line and
-/// column of the block that goes too deep), walked without recursion.
-pub(crate) fn too_deep(t: &Template) -> Option<Option<(usize, usize)>> {
+/// The error for a template (`file` as shown) that nests blocks deeper than
+/// [`MAX_BLOCK_DEPTH`], at the block that goes too deep; measured without
+/// recursion, before anything copies or renders the template.
+pub(crate) fn depth_error(t: &Template, file: &str) -> Option<Diagnostic> {
     let mut stack: Vec<(&Template, usize)> = vec![(t, 0)];
     while let Some((t, depth)) = stack.pop() {
         for (i, e) in t.elements.iter().enumerate() {
-            let inner: [Option<&Template>; 2] = match e {
-                E::HelperBlock(h) | E::Expression(h) | E::HtmlExpression(h) => {
-                    [h.template.as_ref(), h.inverse.as_ref()]
-                }
-                E::DecoratorBlock(d)
-                | E::DecoratorExpression(d)
-                | E::PartialBlock(d)
-                | E::PartialExpression(d) => [d.template.as_ref(), None],
-                _ => [None, None],
-            };
-            for body in inner.into_iter().flatten() {
+            for body in bodies(e) {
                 if depth + 1 > MAX_BLOCK_DEPTH {
-                    return Some(t.mapping.get(i).map(|m| (m.0, m.1)));
+                    let d = Diagnostic::error(
+                        file,
+                        format!("blocks are nested more than {MAX_BLOCK_DEPTH} deep"),
+                    )
+                    .hint("close each {{#if}}, {{#each}} or {{#with}} before opening the next one");
+                    return Some(at(d, t.mapping.get(i).map(|m| (m.0, m.1))));
                 }
                 stack.push((body, depth + 1));
             }

@@ -479,23 +479,12 @@ impl Compiled {
                 let mut one = registry();
                 match one.register_template_string(name, marked) {
                     Ok(()) => {
-                        let t = one.get_template(name).expect("the template just registered");
-                        match crate::recursion::too_deep(t) {
+                        let t = one
+                            .get_template(name)
+                            .expect("the template just registered");
+                        match crate::recursion::depth_error(t, &templates.display(rel)) {
                             None => Ok(t.clone()),
-                            Some(pos) => {
-                                let mut d = Diagnostic::error(
-                                    templates.display(rel),
-                                    format!(
-                                        "blocks are nested more than {} deep",
-                                        crate::recursion::MAX_BLOCK_DEPTH
-                                    ),
-                                )
-                                .hint("close each {{#if}}, {{#each}} or {{#with}} before opening the next one");
-                                if let Some((line, col)) = pos {
-                                    d = d.at(line, Some(col));
-                                }
-                                Err(Box::new(d))
-                            }
+                            Some(d) => Err(Box::new(d)),
                         }
                     }
                     Err(e) => {
