@@ -102,6 +102,15 @@ impl Paint {
 }
 
 /// A coordinate or length from tenths of a point.
+/// A filled shape element: `<tag a="v" … fill…/>`.
+fn shape(out: &mut String, tag: &str, attrs: &[(&str, f32)], paint: &Paint) {
+    let _ = write!(out, "<{tag}");
+    for (name, v) in attrs {
+        let _ = write!(out, " {name}=\"{v}\"");
+    }
+    let _ = write!(out, " {}/>", paint.fill());
+}
+
 fn t(v: impl Into<f32>) -> f32 {
     v.into() / 10.0
 }
@@ -123,17 +132,17 @@ fn escape(s: &str) -> String {
 impl Node {
     fn write(&self, out: &mut String, depth: usize) {
         match self {
-            Node::Rect { x, y, w, h, paint } => {
-                let _ = write!(
-                    out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {}/>",
-                    t(*x),
-                    t(*y),
-                    t(*w),
-                    t(*h),
-                    paint.fill()
-                );
-            }
+            Node::Rect { x, y, w, h, paint } => shape(
+                out,
+                "rect",
+                &[
+                    ("x", t(*x)),
+                    ("y", t(*y)),
+                    ("width", t(*w)),
+                    ("height", t(*h)),
+                ],
+                paint,
+            ),
             Node::Line(l) => {
                 let cap = ["butt", "round", "square"][usize::from(l.cap % 3)];
                 let _ = write!(
@@ -148,16 +157,12 @@ impl Node {
                     l.paint.stroke()
                 );
             }
-            Node::Circle { cx, cy, r, paint } => {
-                let _ = write!(
-                    out,
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {}/>",
-                    t(*cx),
-                    t(*cy),
-                    t(*r),
-                    paint.fill()
-                );
-            }
+            Node::Circle { cx, cy, r, paint } => shape(
+                out,
+                "circle",
+                &[("cx", t(*cx)), ("cy", t(*cy)), ("r", t(*r))],
+                paint,
+            ),
             Node::Text(l) => {
                 let anchor = ["start", "middle", "end"][usize::from(l.anchor % 3)];
                 let flag = |on: bool, attr: &'static str| if on { attr } else { "" };
