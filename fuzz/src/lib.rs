@@ -316,30 +316,10 @@ pub fn check_pdf(doc: &Document, pdfa: bool) {
 /// internal link) is on a page it made: the PDF writer clamps destinations
 /// to the last page as a guard, and this finds any layout that needs it.
 pub fn check_destinations(doc: &Document) {
-    use nap_layout::{Item, LinkTarget};
     let paged = nap_layout::layout(doc);
     let n = paged.pages.len();
     assert!(n > 0, "the layout made no page");
-    for h in &paged.headings {
-        assert!(h.page < n, "heading {:?} on page {} of {n}", h.id, h.page);
-    }
-    for e in &paged.outline {
-        assert!(
-            e.page < n,
-            "outline entry {:?} on page {} of {n}",
-            e.title,
-            e.page
-        );
-    }
-    for (i, p) in paged.pages.iter().enumerate() {
-        for it in &p.items {
-            if let Item::Link {
-                target: LinkTarget::Internal { page, .. },
-                ..
-            } = it
-            {
-                assert!(*page < n, "a link on page {i} points at page {page} of {n}");
-            }
-        }
+    for page in paged.destination_pages() {
+        assert!(page < n, "a destination on page {page} of {n}");
     }
 }

@@ -225,6 +225,30 @@ pub struct Paged {
     pub body: [f32; 4],
 }
 
+impl Paged {
+    /// The page of every place the document points at: each heading, each
+    /// outline entry and each internal link's target. A layout only names
+    /// pages it made (tests and the pdf_writer fuzz target check it).
+    pub fn destination_pages(&self) -> impl Iterator<Item = usize> + '_ {
+        let links = self
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|it| match it {
+                Item::Link {
+                    target: LinkTarget::Internal { page, .. },
+                    ..
+                } => Some(*page),
+                _ => None,
+            });
+        self.headings
+            .iter()
+            .map(|h| h.page)
+            .chain(self.outline.iter().map(|e| e.page))
+            .chain(links)
+    }
+}
+
 /// Page geometry and type sizes. `Default` is the published A4 layout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
