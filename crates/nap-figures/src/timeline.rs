@@ -506,9 +506,13 @@ pub fn timeline_svg(process: &Process) -> Svg {
 
 /// The figure for the phases in `range`.
 fn part(process: &Process, range: Range<usize>) -> Svg {
-    let layout = layout_range(process, range.clone());
+    drawn(&layout_range(process, range.clone()), process, range)
+}
+
+/// `layout` (of the phases in `range`) as SVG, with its alt text.
+fn drawn(layout: &Timeline, process: &Process, range: Range<usize>) -> Svg {
     let alt = alt_range(process, range);
-    let (source, height_mm) = write(&layout, &alt);
+    let (source, height_mm) = write(layout, &alt);
     Svg::new(source, height_mm, alt)
 }
 
@@ -530,7 +534,14 @@ pub fn timeline_parts(process: &Process) -> Vec<Svg> {
         .collect();
     crate::split(top + whole.height - bottom, &rows)
         .into_iter()
-        .map(|range| part(process, range))
+        .map(|range| {
+            // A figure that fits is the layout already made.
+            if range.len() == whole.rows.len() {
+                drawn(&whole, process, range)
+            } else {
+                part(process, range)
+            }
+        })
         .collect()
 }
 
