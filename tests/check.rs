@@ -478,3 +478,13 @@ fn markdown_images_of_local_files_are_reported_not_followed() {
         &format!("{COUNTS}: 0 errors, 1 warning"),
     );
 }
+
+/// What `nap check` reads in Markdown is what the documents print: both
+/// parse with the same extensions (footnotes among them).
+#[test]
+fn the_checker_and_the_composer_read_markdown_alike() {
+    assert_eq!(
+        nap_input::markdown_options(),
+        nap_compose::markdown::options()
+    );
+}

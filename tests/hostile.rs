@@ -1059,6 +1059,23 @@ fn nul_and_control_bytes_are_removed() {
     run_case("nul-and-control-bytes", &inputs, &exp, SMALL_CASE);
 }
 
+/// A footnote as Word and pandoc write it is printed, in both formats: its
+/// marker in the text and the note as a paragraph where it is written.
+#[test]
+fn a_footnote_is_printed_not_lost() {
+    let (_t, inputs) = base_copy();
+    std::fs::write(
+        inputs.join("process/intro.md"),
+        "# Hyrje\n\nRaporti mbështetet në anketën[^1].\n\n[^1]: INSTAT.\n",
+    )
+    .unwrap();
+    let exp = expected(
+        r#"{"exit": 0,
+            "report": ["Raporti mbështetet në anketën[1].", "[1] INSTAT."]}"#,
+    );
+    run_case("footnote", &inputs, &exp, SMALL_CASE);
+}
+
 #[test]
 fn a_2_mb_situation_analysis_builds_in_bounded_time() {
     let (_t, inputs) = base_copy();

@@ -21,6 +21,7 @@ mod text;
 pub use comments::COLUMNS as COMMENT_COLUMNS;
 pub use ctx::{MAX_COMMENTS, MAX_CSV_FILE, MAX_TEXT_FILE};
 pub use json::MAX_DEPTH;
+pub use markdown::options as markdown_options;
 
 use ctx::Ctx;
 use nap_model::{Diagnostic, Plan, PolicyArea};
