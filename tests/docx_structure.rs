@@ -241,3 +241,80 @@ fn libreoffice_turns_each_docx_into_a_pdf() {
         assert!(text.contains("Përmbajtja"), "{name}");
     }
 }
+
+/// Footnotes written as Word and pandoc write them (`[^1]`) become Word
+/// footnotes: a reference run in the text, the note in word/footnotes.xml
+/// (after the two separators Word expects, named in the settings), its web
+/// link in that part's own relationships; LibreOffice prints them.
+#[test]
+fn footnotes_are_word_footnotes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("inputs");
+    copy_tree(&repo().join("inputs"), &inputs);
+    std::fs::write(
+        inputs.join("process/intro.md"),
+        "# Hyrje\n\nRaporti mbështetet në anketën[^a] dhe në ligj[^b].\n\n\
+         [^a]: INSTAT, *Anketa 2020*, [faqja](https://www.instat.gov.al).\n\
+         [^b]: Ligji nr. 119/2014.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&inputs, &out, &[]);
+    let docx = out.join("1.0-draft/raporti-i-procesit.docx");
+    let parts = unzip(&docx);
+    let notes = xml(&parts, "word/footnotes.xml");
+    let doc = Xml::parse(&notes).unwrap();
+    let footnotes: Vec<(String, Option<String>, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "footnote")))
+        .map(|n| {
+            let text: String = n
+                .descendants()
+                .filter(|t| t.has_tag_name((W, "t")))
+                .filter_map(|t| t.text())
+                .collect();
+            (
+                n.attribute((W, "id")).unwrap().to_string(),
+                n.attribute((W, "type")).map(str::to_string),
+                text.trim().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        footnotes,
+        [
+            ("-1".into(), Some("separator".into()), String::new()),
+            (
+                "0".into(),
+                Some("continuationSeparator".into()),
+                String::new()
+            ),
+            ("1".into(), None, "INSTAT, Anketa 2020, faqja.".into()),
+            ("2".into(), None, "Ligji nr. 119/2014.".into()),
+        ]
+    );
+    let body = xml(&parts, "word/document.xml");
+    let body = Xml::parse(&body).unwrap();
+    let refs: Vec<&str> = body
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "footnoteReference")))
+        .map(|n| n.attribute((W, "id")).unwrap())
+        .collect();
+    assert_eq!(refs, ["1", "2"]);
+    assert!(xml(&parts, "word/_rels/footnotes.xml.rels").contains("https://www.instat.gov.al"));
+    assert!(xml(&parts, "word/_rels/document.xml.rels").contains("Target=\"footnotes.xml\""));
+    assert!(xml(&parts, "[Content_Types].xml").contains("/word/footnotes.xml"));
+    assert!(xml(&parts, "word/settings.xml").contains("<w:footnotePr>"));
+    // LibreOffice reads them as footnotes: its PDF carries the notes' text.
+    let pdf = soffice_convert(&docx, "pdf", "pdf");
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("Raporti mbështetet në anketën1 dhe në ligj2."),
+        "{text}"
+    );
+    assert!(text.contains("INSTAT, Anketa 2020, faqja."), "{text}");
+    assert!(text.contains("Ligji nr. 119/2014."), "{text}");
+    // The sample has none: no footnotes part at all.
+    let sample = unzip(&built().join("raporti-i-procesit.docx"));
+    assert!(!sample.contains_key("word/footnotes.xml"));
+}

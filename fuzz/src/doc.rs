@@ -102,6 +102,8 @@ enum FuzzInline {
         revision: u8,
     },
     LineBreak,
+    /// A footnote: its paragraphs (plain text; notes hold no notes).
+    Note(Vec<String>),
 }
 
 #[derive(Arbitrary, Debug)]
@@ -136,6 +138,9 @@ fn positive(x: f32, lo: f32, hi: f32) -> f32 {
 struct Builder {
     ids: HashSet<String>,
     headings: Vec<String>,
+    /// Footnotes numbered so far (1, 2, … in reading order, as the model
+    /// requires).
+    notes: std::cell::Cell<u32>,
 }
 
 impl Builder {
@@ -155,6 +160,20 @@ impl Builder {
         v.iter()
             .map(|i| match i {
                 FuzzInline::LineBreak => Inline::LineBreak,
+                FuzzInline::Note(paras) => {
+                    self.notes.set(self.notes.get() + 1);
+                    let mut content = Vec::new();
+                    for (k, p) in paras.iter().enumerate() {
+                        if k > 0 {
+                            content.push(Inline::LineBreak);
+                        }
+                        content.push(Inline::Text(Span::plain(text(p))));
+                    }
+                    Inline::Note(nap_doc::Note {
+                        number: self.notes.get(),
+                        content,
+                    })
+                }
                 FuzzInline::Text {
                     text: t,
                     bold,
@@ -357,6 +376,7 @@ impl FuzzDoc {
         let mut b = Builder {
             ids: HashSet::new(),
             headings: Vec::new(),
+            notes: std::cell::Cell::new(0),
         };
         let mut blocks = b.blocks(&self.blocks, 0);
         // The Markdown chunk's ids come from its own context: rename any that
@@ -369,6 +389,8 @@ impl FuzzDoc {
         );
         uniquify(&mut md, &mut b);
         blocks.extend(md);
+        // The chunk's footnotes are numbered from 1 too: one numbering.
+        nap_doc::renumber_notes(&mut blocks);
         Document { meta, blocks }
     }
 }

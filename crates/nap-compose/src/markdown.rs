@@ -6,7 +6,7 @@
 //! reported. Nesting deeper than [`MAX_DEPTH`] containers is flattened, so
 //! hostile input cannot exhaust the stack of any later stage.
 
-use nap_doc::{Align, Block, Cell, Inline, List, ParaStyle, Row, Span, SpanStyle, Table};
+use nap_doc::{Align, Block, Cell, Inline, List, Note, ParaStyle, Row, Span, SpanStyle, Table};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 
@@ -35,6 +35,8 @@ pub struct Ctx {
     /// Headings are unnumbered until the table of contents (title page).
     pub front_matter: bool,
     pub refused: Vec<Refused>,
+    /// Footnotes numbered so far in this document.
+    notes: u32,
 }
 
 impl Ctx {
@@ -146,38 +148,159 @@ struct Conv<'c> {
     footnote: Option<String>,
 }
 
-/// Converts one Markdown chunk.
-pub fn blocks(md: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Block> {
-    let mut c = Conv {
-        ctx,
-        mode,
-        stack: vec![Frame::Blocks(Vec::new())],
-        opened: Vec::new(),
-        depth: 0,
-        target: None,
-        inlines: Vec::new(),
-        bold: 0,
-        italic: 0,
-        links: Vec::new(),
-        image: 0,
-        footnote: None,
-    };
-    for event in Parser::new_ext(md, options()) {
-        c.event(event);
+impl<'c> Conv<'c> {
+    fn new(ctx: &'c mut Ctx, mode: Mode) -> Self {
+        Conv {
+            ctx,
+            mode,
+            stack: vec![Frame::Blocks(Vec::new())],
+            opened: Vec::new(),
+            depth: 0,
+            target: None,
+            inlines: Vec::new(),
+            bold: 0,
+            italic: 0,
+            links: Vec::new(),
+            image: 0,
+            footnote: None,
+        }
     }
-    c.finish_target();
-    match c.stack.pop() {
-        Some(Frame::Blocks(b)) if c.stack.is_empty() => b,
-        _ => unreachable!("parser events are balanced"),
+
+    fn finish(mut self) -> Vec<Block> {
+        self.finish_target();
+        match self.stack.pop() {
+            Some(Frame::Blocks(b)) if self.stack.is_empty() => b,
+            _ => unreachable!("parser events are balanced"),
+        }
     }
 }
 
-/// Inline Markdown (a caption, a title) → inlines: paragraphs joined by line breaks.
-pub fn inlines(md: &str, ctx: &mut Ctx) -> Vec<Inline> {
+/// Converts one Markdown chunk.
+///
+/// Footnotes (`text[^1]` … `[^1]: note`) become [`Inline::Note`]s numbered
+/// on through the document. Labels are the writer's own and repeat between
+/// the texts a template puts in one chunk (every analysis has its `[^1]`), so
+/// a reference takes the first definition of its label after it, or else the
+/// last one before it: notes are written below the text that cites them. A
+/// definition no reference takes is printed where it stands, as "[label] …";
+/// a reference inside a note stays text.
+pub fn blocks(md: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Block> {
+    let mut c = Conv::new(ctx, mode);
+    if !md.contains("[^") {
+        for event in Parser::new_ext(md, options()) {
+            c.event(event);
+        }
+        return c.finish();
+    }
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(md, options()).into_offset_iter().collect();
+    let notes = Footnotes::find(&events);
+    let mut i = 0;
+    while i < events.len() {
+        if let Some(&end) = notes.taken.get(&i) {
+            i = end + 1;
+            continue;
+        }
+        match notes.target.get(&i) {
+            Some(&def) => {
+                let (start, end) = notes.defs[def].events;
+                let content = note_inlines(&events[start + 1..end], c.ctx);
+                c.ctx.notes += 1;
+                let number = c.ctx.notes;
+                c.push_note(Note { number, content });
+            }
+            None => c.event(events[i].0.clone()),
+        }
+        i += 1;
+    }
+    c.finish()
+}
+
+/// One footnote definition: its label, where it starts in the text, and its
+/// Start and End events' indices.
+struct Definition {
+    label: String,
+    offset: usize,
+    events: (usize, usize),
+}
+
+/// Which definition each footnote reference takes (both by event index).
+struct Footnotes {
+    defs: Vec<Definition>,
+    /// Reference event → definition.
+    target: HashMap<usize, usize>,
+    /// Start event of a definition some reference took → its End event.
+    taken: HashMap<usize, usize>,
+}
+
+impl Footnotes {
+    fn find(events: &[(Event, std::ops::Range<usize>)]) -> Footnotes {
+        let mut defs = Vec::new();
+        let mut open: Vec<(String, usize, usize)> = Vec::new();
+        let mut refs = Vec::new();
+        for (i, (event, range)) in events.iter().enumerate() {
+            match event {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    open.push((label.to_string(), range.start, i))
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, offset, start)) = open.pop() {
+                        defs.push(Definition {
+                            label,
+                            offset,
+                            events: (start, i),
+                        });
+                    }
+                }
+                // References inside a definition stay text.
+                Event::FootnoteReference(label) if open.is_empty() => {
+                    refs.push((i, label.as_ref(), range.start))
+                }
+                _ => {}
+            }
+        }
+        defs.sort_by_key(|d| d.offset);
+        let mut target = HashMap::new();
+        let mut taken = HashMap::new();
+        for (i, label, at) in refs {
+            let same = || defs.iter().enumerate().filter(|(_, d)| d.label == label);
+            let def = same()
+                .find(|(_, d)| d.offset > at)
+                .or_else(|| same().rfind(|(_, d)| d.offset < at));
+            if let Some((k, d)) = def {
+                target.insert(i, k);
+                taken.insert(d.events.0, d.events.1);
+            }
+        }
+        Footnotes {
+            defs,
+            target,
+            taken,
+        }
+    }
+}
+
+/// A footnote's events (inside its definition) → its inlines.
+fn note_inlines(events: &[(Event, std::ops::Range<usize>)], ctx: &mut Ctx) -> Vec<Inline> {
     let mode = Mode {
         top_level: false,
         ..Mode::default()
     };
+    let mut c = Conv::new(ctx, mode);
+    for (event, _) in events {
+        match event {
+            Event::FootnoteReference(label) => {
+                let style = c.style();
+                c.push_text(&format!("[{label}]"), style);
+            }
+            e => c.event(e.clone()),
+        }
+    }
+    paragraphs_inlines(c.finish())
+}
+
+/// The paragraphs of `blocks`, nested ones too, joined by line breaks.
+fn paragraphs_inlines(blocks: Vec<Block>) -> Vec<Inline> {
     let mut out = Vec::new();
     let collect = |b: &Block, out: &mut Vec<Inline>| {
         if let Block::Paragraph { content, .. } = b {
@@ -187,10 +310,19 @@ pub fn inlines(md: &str, ctx: &mut Ctx) -> Vec<Inline> {
             out.extend(content.iter().cloned());
         }
     };
-    for b in blocks(md, ctx, mode) {
+    for b in blocks {
         nap_doc::walk(std::slice::from_ref(&b), &mut |b| collect(b, &mut out));
     }
     out
+}
+
+/// Inline Markdown (a caption, a title) → inlines: paragraphs joined by line breaks.
+pub fn inlines(md: &str, ctx: &mut Ctx) -> Vec<Inline> {
+    let mode = Mode {
+        top_level: false,
+        ..Mode::default()
+    };
+    paragraphs_inlines(blocks(md, ctx, mode))
 }
 
 /// Plain text of inline Markdown (meta values, titles): escapes resolved.
@@ -255,6 +387,13 @@ impl Conv<'_> {
                 })),
             }
         }
+    }
+
+    fn push_note(&mut self, note: Note) {
+        if self.target.is_none() {
+            self.target = Some(Target::Paragraph);
+        }
+        self.inlines.push(Inline::Note(note));
     }
 
     fn blocks_mut(&mut self) -> &mut Vec<Block> {
@@ -764,11 +903,68 @@ mod tests {
         assert_eq!(text, "fund");
     }
 
+    /// The notes of a paragraph: (number, plain text).
+    fn notes_of(b: &Block) -> Vec<(u32, String)> {
+        let Block::Paragraph { content, .. } = b else {
+            panic!("not a paragraph: {b:?}")
+        };
+        content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Note(n) => Some((n.number, plain_text(&n.content))),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
-    fn footnotes_and_strikethrough_stay_text() {
-        let (b, _) = conv("Shiko[^1] ~~jo~~\n\n[^1]: shënim");
-        assert_eq!(para_text(&b[0]), "Shiko[1] ~~jo~~");
-        assert_eq!(para_text(&b[1]), "[1] shënim");
+    fn footnotes_become_numbered_notes_and_strikethrough_stays_text() {
+        let (b, _) = conv("Shiko[^1] ~~jo~~ dhe[^x].\n\n[^1]: shënim *i pjerrët*\n\n[^x]: Dy\n    paragrafë.\n\n    I dyti.");
+        assert_eq!(b.len(), 1, "{b:#?}");
+        assert_eq!(para_text(&b[0]), "Shiko ~~jo~~ dhe.");
+        assert_eq!(
+            notes_of(&b[0]),
+            [
+                (1, "shënim i pjerrët".into()),
+                (2, "Dy paragrafë.\nI dyti.".into())
+            ]
+        );
+    }
+
+    /// Two texts with the same labels in one chunk (every analysis has its
+    /// `[^1]`): each reference takes the definition written after it; the
+    /// numbers run on through the document, across chunks.
+    #[test]
+    fn repeated_labels_take_the_next_definition_and_numbers_run_on() {
+        let mut ctx = Ctx::default();
+        let md = "A[^1] a[^2].\n\n[^1]: Nota A1.\n[^2]: Nota A2.\n\nB[^1].\n\n[^1]: Nota B1.\n";
+        let b = blocks(md, &mut ctx, Mode::default());
+        assert_eq!(b.len(), 2, "{b:#?}");
+        assert_eq!(
+            notes_of(&b[0]),
+            [(1, "Nota A1.".into()), (2, "Nota A2.".into())]
+        );
+        assert_eq!(notes_of(&b[1]), [(3, "Nota B1.".into())]);
+        let b = blocks(
+            "C[^n] dhe prapë[^n].\n\n[^n]: Nota C.",
+            &mut ctx,
+            Mode::default(),
+        );
+        assert_eq!(
+            notes_of(&b[0]),
+            [(4, "Nota C.".into()), (5, "Nota C.".into())]
+        );
+    }
+
+    /// A definition written before its reference is still found; one that no
+    /// reference takes is printed where it stands; a reference inside a note
+    /// stays text.
+    #[test]
+    fn unreferenced_and_nested_notes_are_kept_as_text() {
+        let (b, _) = conv("[^a]: Para.\n\nTeksti[^a].\n\n[^b]: Pa referencë[^a].");
+        let texts: Vec<String> = b.iter().map(para_text).collect();
+        assert_eq!(texts, ["Teksti.", "[b] Pa referencë[a]."]);
+        assert_eq!(notes_of(&b[0]), [(1, "Para.".into())]);
     }
 
     #[test]

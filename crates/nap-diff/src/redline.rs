@@ -9,8 +9,8 @@
 use crate::tokens::{align, is_space, segments, tokenize, Bag, Seg};
 use nap_doc::Revision;
 use nap_doc::{
-    plain_text, walk, Align, Block, Cell, Document, Inline, List, ParaStyle, Row, Span, SpanStyle,
-    Table,
+    plain_text, walk, Align, Block, Cell, Document, Inline, List, Note, ParaStyle, Row, Span,
+    SpanStyle, Table,
 };
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -21,9 +21,11 @@ use std::collections::HashMap;
 /// section (a section is a heading and what follows it, matched by heading
 /// id), tables by their position in the section, other blocks by similarity.
 pub fn redline(old: &Document, new: &Document) -> Document {
+    let mut blocks = redline_sections(&old.blocks, &new.blocks);
+    nap_doc::renumber_notes(&mut blocks);
     Document {
         meta: new.meta.clone(),
-        blocks: redline_sections(&old.blocks, &new.blocks),
+        blocks,
     }
 }
 
@@ -287,6 +289,10 @@ fn mark_inlines(content: &[Inline], rev: Revision) -> Vec<Inline> {
                 },
             }),
             Inline::LineBreak => Inline::LineBreak,
+            Inline::Note(n) => Inline::Note(Note {
+                number: n.number,
+                content: mark_inlines(&n.content, rev),
+            }),
         })
         .collect()
 }
@@ -532,10 +538,12 @@ fn redline_list(ol: &List, nl: &List) -> List {
     }
 }
 
-/// A word-diff token of a paragraph: its text and the style of its span.
+/// A word-diff token of a paragraph: its text and the style of its span; a
+/// footnote is one token (its text, and the note).
 struct Tok<'a> {
     text: &'a str,
     style: Option<&'a SpanStyle>,
+    note: Option<&'a Note>,
 }
 
 #[derive(PartialEq, Eq, Hash)]
@@ -547,18 +555,41 @@ struct TokKey<'a> {
     link: Option<&'a str>,
 }
 
-fn toks(content: &[Inline]) -> Vec<Tok<'_>> {
+/// The plain text of each footnote of `content`, in order (what a note's
+/// token is compared by).
+fn note_texts(content: &[Inline]) -> Vec<String> {
+    content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Note(n) => Some(plain_text(&n.content)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn toks<'a>(content: &'a [Inline], notes: &'a [String]) -> Vec<Tok<'a>> {
     let mut out = Vec::new();
+    let mut k = 0;
     for i in content {
         match i {
             Inline::Text(s) => out.extend(tokenize(&s.text).into_iter().map(|t| Tok {
                 text: t,
                 style: Some(&s.style),
+                note: None,
             })),
             Inline::LineBreak => out.push(Tok {
                 text: "\n",
                 style: None,
+                note: None,
             }),
+            Inline::Note(n) => {
+                out.push(Tok {
+                    text: &notes[k],
+                    style: None,
+                    note: Some(n),
+                });
+                k += 1;
+            }
         }
     }
     out
@@ -578,7 +609,8 @@ fn key<'a>(t: &Tok<'a>) -> TokKey<'a> {
             bold: false,
             italic: false,
             code: false,
-            link: Some("\n"),
+            // Set apart from any text: a line break, or a note.
+            link: Some(if t.note.is_some() { "\u{1}note" } else { "\n" }),
         },
     }
 }
@@ -587,11 +619,22 @@ fn key<'a>(t: &Tok<'a>) -> TokKey<'a> {
 /// italic, code, link) counts as a change of the words it touches. Equal
 /// words keep NEW's style.
 fn redline_inlines(old: &[Inline], new: &[Inline]) -> Vec<Inline> {
-    let (ot, nt) = (toks(old), toks(new));
+    let (onotes, nnotes) = (note_texts(old), note_texts(new));
+    let (ot, nt) = (toks(old, &onotes), toks(new, &nnotes));
     let okeys: Vec<TokKey> = ot.iter().map(key).collect();
     let nkeys: Vec<TokKey> = nt.iter().map(key).collect();
     let mut out: Vec<Inline> = Vec::new();
     let push = |out: &mut Vec<Inline>, t: &Tok, rev: Option<Revision>| match t.style {
+        None if t.note.is_some() => {
+            let note = t.note.expect("a note token");
+            out.push(Inline::Note(match rev {
+                None => note.clone(),
+                Some(rev) => Note {
+                    number: note.number,
+                    content: mark_inlines(&note.content, rev),
+                },
+            }));
+        }
         None => {
             // A line break cannot carry a mark: a removed one is dropped.
             if rev != Some(Revision::Deleted) {
@@ -674,9 +717,11 @@ pub fn reject_all(doc: &Document) -> Document {
 }
 
 fn resolve(doc: &Document, drop: Revision) -> Document {
+    let mut blocks = resolve_blocks(&doc.blocks, drop);
+    nap_doc::renumber_notes(&mut blocks);
     Document {
         meta: doc.meta.clone(),
-        blocks: resolve_blocks(&doc.blocks, drop),
+        blocks,
     }
 }
 
@@ -699,6 +744,11 @@ fn resolve_inlines(content: &[Inline], drop: Revision) -> Vec<Inline> {
                 }
             }
             Inline::LineBreak => out.push(Inline::LineBreak),
+            Inline::Note(n) if wholly(&n.content, drop) => {}
+            Inline::Note(n) => out.push(Inline::Note(Note {
+                number: n.number,
+                content: resolve_inlines(&n.content, drop),
+            })),
         }
     }
     out
@@ -790,6 +840,10 @@ pub fn text_lines(doc: &Document) -> Vec<String> {
             let t = plain_text(content);
             if !t.is_empty() {
                 out.push(t);
+            }
+            // Footnotes, each a line after the paragraph citing it.
+            for note in note_texts(content) {
+                out.push(format!("[shënim] {note}"));
             }
         }
         Block::Preformatted(lines) if !lines.is_empty() => out.push(lines.join("\n")),
@@ -980,6 +1034,64 @@ mod tests {
             }
         });
         out
+    }
+
+    /// A footnote is one token: an unchanged note stays as it is, a changed
+    /// one is deleted and inserted whole (its text marked); accepting or
+    /// rejecting gives either version's notes back, numbered 1, 2, ….
+    #[test]
+    fn footnotes_change_as_whole_notes() {
+        let note = |t: &str| {
+            Inline::Note(nap_doc::Note {
+                number: 0,
+                content: vec![Inline::plain(t)],
+            })
+        };
+        let p = |a: &str, b: &str| Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: Align::Left,
+            content: vec![
+                Inline::plain("Pohimi i parë"),
+                note(a),
+                Inline::plain(" dhe i dyti"),
+                note(b),
+                Inline::plain("."),
+            ],
+        };
+        let mut old = doc(vec![p("Burimi A.", "Burimi B.")]);
+        let mut new = doc(vec![p("Burimi A.", "Burimi C, i ri.")]);
+        nap_doc::renumber_notes(&mut old.blocks);
+        nap_doc::renumber_notes(&mut new.blocks);
+        let r = redline(&old, &new);
+        let Block::Paragraph { content, .. } = &r.blocks[0] else {
+            panic!("{:?}", r.blocks)
+        };
+        let notes: Vec<(u32, String, Option<Revision>)> = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Note(n) => Some((
+                    n.number,
+                    plain_text(&n.content),
+                    match &n.content[0] {
+                        Inline::Text(s) => s.style.revision,
+                        _ => None,
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (1, "Burimi A.".into(), None),
+                (2, "Burimi B.".into(), Some(Revision::Deleted)),
+                (3, "Burimi C, i ri.".into(), Some(Revision::Inserted)),
+            ]
+        );
+        assert_eq!(accept_all(&r), new);
+        assert_eq!(reject_all(&r), old);
+        assert_eq!(text_lines(&accept_all(&r)), text_lines(&new));
+        assert!(text_lines(&new).contains(&"[shënim] Burimi C, i ri.".to_string()));
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! - a table's rows each have as many cells (counting `colspan`) as
 //!   `columns.len()`, and `header_rows <= rows.len()`;
 //! - text holds no control characters except `\n` is never used (line breaks
-//!   are [`Inline::LineBreak`]); text is NFC.
+//!   are [`Inline::LineBreak`]); text is NFC;
+//! - footnotes ([`Inline::Note`]) are numbered 1, 2, … in reading order
+//!   through the whole document, and a note's content holds no note.
 
 use serde::Serialize;
 use std::sync::Arc;
@@ -174,6 +176,16 @@ pub enum Inline {
     Text(Span),
     /// A line break inside a paragraph.
     LineBreak,
+    /// A footnote: its number is printed here (raised), its content at the
+    /// foot of the page (a Word footnote in the DOCX).
+    Note(Note),
+}
+
+/// A footnote's number and text (paragraphs joined by line breaks).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub number: u32,
+    pub content: Vec<Inline>,
 }
 
 /// A run of text with one style.
@@ -239,16 +251,57 @@ impl Block {
     }
 }
 
-/// The plain text of inlines (spans concatenated, line breaks as '\n').
+/// The plain text of inlines (spans concatenated, line breaks as '\n';
+/// footnotes left out: a heading's or caption's title is read without them).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut s = String::new();
     for i in inlines {
         match i {
             Inline::Text(span) => s.push_str(&span.text),
             Inline::LineBreak => s.push('\n'),
+            Inline::Note(_) => {}
         }
     }
     s
+}
+
+/// Numbers the footnotes 1, 2, … in reading order (the model's invariant),
+/// for producers that join or drop blocks: a redline holds deleted notes
+/// beside inserted ones, and accepting or rejecting drops some.
+pub fn renumber_notes(blocks: &mut [Block]) {
+    fn number(content: &mut [Inline], n: &mut u32) {
+        for i in content {
+            if let Inline::Note(note) = i {
+                *n += 1;
+                note.number = *n;
+            }
+        }
+    }
+    // Iterative, as `walk`: nesting thousands deep must not overflow.
+    let mut n = 0;
+    let mut stack: Vec<&mut [Block]> = vec![blocks];
+    while let Some(top) = stack.pop() {
+        let Some((b, rest)) = top.split_first_mut() else {
+            continue;
+        };
+        stack.push(rest);
+        match b {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                number(content, &mut n)
+            }
+            Block::Figure(f) => number(&mut f.caption, &mut n),
+            Block::List(l) => stack.extend(l.items.iter_mut().rev().map(Vec::as_mut_slice)),
+            Block::Quote(inner) => stack.push(inner),
+            Block::Table(t) => stack.extend(
+                t.rows
+                    .iter_mut()
+                    .rev()
+                    .flat_map(|r| r.cells.iter_mut().rev())
+                    .map(|c| c.blocks.as_mut_slice()),
+            ),
+            Block::Preformatted(_) | Block::PageBreak | Block::Toc { .. } | Block::Rule => {}
+        }
+    }
 }
 
 /// Visits every block depth-first in reading order (cells, list items,
@@ -448,5 +501,58 @@ mod tests {
         while let Block::Quote(mut v) = cur {
             cur = v.pop().unwrap_or(Block::Rule);
         }
+    }
+
+    #[test]
+    fn notes_are_renumbered_in_reading_order() {
+        let note = |n: u32| {
+            Inline::Note(Note {
+                number: n,
+                content: vec![Inline::plain(format!("shënimi {n}"))],
+            })
+        };
+        let para = |n: u32| Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: Align::Left,
+            content: vec![Inline::plain("a"), note(n), note(n + 100)],
+        };
+        let mut blocks = vec![
+            para(9),
+            Block::List(List {
+                ordered: false,
+                start: 1,
+                items: vec![vec![para(7)], vec![Block::Quote(vec![para(3)])]],
+            }),
+            Block::Table(Table {
+                columns: vec![None, None],
+                header_rows: 0,
+                rows: vec![Row {
+                    cells: vec![
+                        Cell {
+                            blocks: vec![para(1)],
+                            colspan: 1,
+                        },
+                        Cell {
+                            blocks: vec![para(1)],
+                            colspan: 1,
+                        },
+                    ],
+                }],
+                label_column: false,
+            }),
+            para(5),
+        ];
+        renumber_notes(&mut blocks);
+        let mut numbers = Vec::new();
+        walk(&blocks, &mut |b| {
+            if let Block::Paragraph { content, .. } = b {
+                for i in content {
+                    if let Inline::Note(n) = i {
+                        numbers.push(n.number);
+                    }
+                }
+            }
+        });
+        assert_eq!(numbers, (1..=12).collect::<Vec<u32>>());
     }
 }

@@ -13,7 +13,7 @@ use crate::parts::{
 };
 use crate::xml::{escape, text_into};
 use crate::Rasters;
-use nap_doc::{Align, Block, Document, Figure, Inline, ParaStyle, Revision, Span, Table};
+use nap_doc::{Align, Block, Document, Figure, Inline, Note, ParaStyle, Revision, Span, Table};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -51,6 +51,20 @@ pub struct Body {
     pub rels: Vec<Rel>,
     pub media: Vec<Media>,
     pub ordered: Vec<OrderedNum>,
+    /// The footnotes (`w:footnote` elements) and the relationships of their
+    /// part (web links); `None` when the document has none.
+    pub footnotes: Option<(String, Vec<Rel>)>,
+}
+
+/// What is written into `word/footnotes.xml` while the body is written.
+#[derive(Default)]
+struct Notes {
+    xml: String,
+    rels: Vec<Rel>,
+    link_rels: HashMap<String, String>,
+    count: u32,
+    /// Writing a note's text now: links go to the notes part's relationships.
+    inside: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -101,6 +115,7 @@ struct Writer<'a> {
     link_rels: HashMap<String, String>,
     media: Vec<Media>,
     ordered: Vec<OrderedNum>,
+    notes: Notes,
 }
 
 pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) -> Body {
@@ -129,6 +144,7 @@ pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) 
         link_rels: HashMap::new(),
         media: Vec::new(),
         ordered: Vec::new(),
+        notes: Notes::default(),
     };
     w.out.push_str(&format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
@@ -181,11 +197,18 @@ pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) 
         crate::parts::PAGE_H,
         m = crate::parts::MARGIN
     ));
+    let footnotes = if w.notes.count > 0 {
+        w.rel("footnotes", "footnotes.xml".into(), false);
+        Some((w.notes.xml, w.notes.rels))
+    } else {
+        None
+    };
     Body {
         xml: w.out,
         rels: w.rels,
         media: w.media,
         ordered: w.ordered,
+        footnotes,
     }
 }
 
@@ -521,6 +544,10 @@ impl<'a> Writer<'a> {
                     self.out.push_str("<w:r><w:br/></w:r>");
                     i += 1;
                 }
+                Inline::Note(note) => {
+                    self.note(note);
+                    i += 1;
+                }
                 Inline::Text(span) => {
                     let link = span.style.link.as_deref();
                     match link.and_then(|l| self.hyperlink_open(l)) {
@@ -546,6 +573,31 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// A footnote: its reference here, its text into the footnotes part
+    /// (a note inside a note, which the model excludes, is left out).
+    fn note(&mut self, note: &Note) {
+        if self.notes.inside {
+            return;
+        }
+        self.notes.count += 1;
+        let id = self.notes.count;
+        self.out.push_str(&format!(
+            "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"{id}\"/></w:r>"
+        ));
+        let body = std::mem::take(&mut self.out);
+        self.notes.inside = true;
+        self.out.push_str(&format!(
+            "<w:footnote w:id=\"{id}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
+             <w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r>\
+             <w:r><w:t xml:space=\"preserve\"> </w:t></w:r>"
+        ));
+        self.inlines(&note.content, false);
+        self.out.push_str("</w:p></w:footnote>");
+        self.notes.inside = false;
+        let xml = std::mem::replace(&mut self.out, body);
+        self.notes.xml.push_str(&xml);
+    }
+
     /// The opening `w:hyperlink` tag for `target`, or `None` when the target
     /// is not one the document may link to (an unknown `#id`, a scheme other
     /// than http, https or mailto): the text is then written unlinked.
@@ -558,6 +610,24 @@ impl<'a> Writer<'a> {
             return None;
         }
         let uri = uri(target);
+        if self.notes.inside {
+            let n = &mut self.notes;
+            let rid = match n.link_rels.get(&uri) {
+                Some(rid) => rid.clone(),
+                None => {
+                    let rid = format!("rId{}", n.rels.len() + 1);
+                    n.rels.push(Rel {
+                        id: rid.clone(),
+                        kind: "hyperlink",
+                        target: uri.clone(),
+                        external: true,
+                    });
+                    n.link_rels.insert(uri, rid.clone());
+                    rid
+                }
+            };
+            return Some(format!("<w:hyperlink r:id=\"{rid}\" w:history=\"1\">"));
+        }
         let rid = match self.link_rels.get(&uri) {
             Some(rid) => rid.clone(),
             None => {

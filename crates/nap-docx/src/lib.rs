@@ -43,14 +43,15 @@ pub fn docx_with(doc: &Document, rasters: &Rasters) -> Vec<u8> {
 
     let headers = ["header1.xml", "header2.xml"];
     let footers = ["footer1.xml", "footer2.xml"];
-    let content_types = parts::content_types(&headers, &footers);
+    let has_notes = body.footnotes.is_some();
+    let content_types = parts::content_types(&headers, &footers, has_notes);
     let package_rels = parts::package_rels();
     let core = parts::core_properties(meta, &when);
     let app = parts::app_properties(meta);
     let custom = parts::custom_properties(meta);
     let styles = parts::styles(meta);
     let numbering = parts::numbering(&body.ordered);
-    let settings = parts::settings(meta);
+    let settings = parts::settings(meta, has_notes);
     let fonts = parts::font_table();
     let header_default = parts::header(meta, false);
     let header_first = parts::header(meta, true);
@@ -80,6 +81,19 @@ pub fn docx_with(doc: &Document, rasters: &Rasters) -> Vec<u8> {
         xml("word/footer2.xml", &footer_first),
         xml("word/_rels/document.xml.rels", &document_rels),
     ];
+    let notes = body.footnotes.as_ref().map(|(xml, rels)| {
+        (
+            parts::footnotes(xml),
+            parts::document_rels(rels),
+            rels.is_empty(),
+        )
+    });
+    if let Some((xml_text, rels, no_rels)) = &notes {
+        entries.push(xml("word/footnotes.xml", xml_text));
+        if !no_rels {
+            entries.push(xml("word/_rels/footnotes.xml.rels", rels));
+        }
+    }
     entries.extend(body.media.iter().zip(&media_names).map(|(m, name)| Entry {
         name,
         data: &m.data,

@@ -103,7 +103,7 @@ pub fn accepted_text(inlines: &[Inline]) -> String {
             Inline::Text(span) if span.style.revision != Some(Revision::Deleted) => {
                 s.push_str(&span.text)
             }
-            Inline::Text(_) => {}
+            Inline::Text(_) | Inline::Note(_) => {}
             Inline::LineBreak => s.push(' '),
         }
     }

@@ -77,6 +77,8 @@ fn lines(inlines: &[Inline], metrics: Metrics, width: f32) -> u32 {
         match inline {
             Inline::Text(span) => chars += span.text.chars().count(),
             Inline::LineBreak => flush(&mut chars),
+            // The number only: the note itself is at the page's foot.
+            Inline::Note(n) => chars += n.number.to_string().len(),
         }
     }
     flush(&mut chars);

@@ -266,6 +266,19 @@ pub fn styles(meta: &Meta) -> String {
         &footer_ppr,
         &running_r,
     );
+    para(
+        &mut s,
+        "FootnoteText",
+        "footnote text",
+        "Normal",
+        "<w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+        "<w:sz w:val=\"17\"/><w:szCs w:val=\"17\"/>",
+    );
+    s.push_str(
+        "<w:style w:type=\"character\" w:styleId=\"FootnoteReference\"><w:name w:val=\"footnote reference\"/>\
+         <w:basedOn w:val=\"DefaultParagraphFont\"/><w:uiPriority w:val=\"99\"/><w:unhideWhenUsed/>\
+         <w:rPr><w:vertAlign w:val=\"superscript\"/></w:rPr></w:style>",
+    );
     s.push_str(&format!(
         "<w:style w:type=\"character\" w:styleId=\"Hyperlink\"><w:name w:val=\"Hyperlink\"/><w:basedOn w:val=\"DefaultParagraphFont\"/><w:uiPriority w:val=\"99\"/><w:unhideWhenUsed/>\
          <w:rPr><w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/></w:rPr></w:style>\
@@ -358,12 +371,19 @@ pub fn numbering(ordered: &[OrderedNum]) -> String {
     s
 }
 
-pub fn settings(meta: &Meta) -> String {
+/// `footnotes`: the document has footnotes, whose separators the settings
+/// name (as Word writes them).
+pub fn settings(meta: &Meta, footnotes: bool) -> String {
     let lang = language(meta);
+    let note_pr = if footnotes {
+        "<w:footnotePr><w:footnote w:id=\"-1\"/><w:footnote w:id=\"0\"/></w:footnotePr>"
+    } else {
+        ""
+    };
     format!(
         "{XML_DECL}<w:settings xmlns:w=\"{NS_W}\">\
          <w:zoom w:percent=\"100\"/>\
-         <w:defaultTabStop w:val=\"709\"/>\
+         <w:defaultTabStop w:val=\"709\"/>{note_pr}\
          <w:evenAndOddHeaders w:val=\"false\"/>\
          <w:characterSpacingControl w:val=\"doNotCompress\"/>\
          <w:updateFields w:val=\"true\"/>\
@@ -530,7 +550,7 @@ pub fn custom_properties(meta: &Meta) -> String {
 
 const CT_WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
-pub fn content_types(headers: &[&str], footers: &[&str]) -> String {
+pub fn content_types(headers: &[&str], footers: &[&str], footnotes: bool) -> String {
     let mut s = format!(
         "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
          <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
@@ -550,6 +570,11 @@ pub fn content_types(headers: &[&str], footers: &[&str]) -> String {
     for f in footers {
         s.push_str(&format!(
             "<Override PartName=\"/word/{f}\" ContentType=\"{CT_WML}.footer+xml\"/>"
+        ));
+    }
+    if footnotes {
+        s.push_str(&format!(
+            "<Override PartName=\"/word/footnotes.xml\" ContentType=\"{CT_WML}.footnotes+xml\"/>"
         ));
     }
     s.push_str(
@@ -582,6 +607,8 @@ pub struct Rel {
     pub external: bool,
 }
 
+/// The relationships of `word/document.xml` (or of another part: the same
+/// format).
 pub fn document_rels(rels: &[Rel]) -> String {
     let mut s = String::with_capacity(600 + rels.len() * 180);
     s.push_str(XML_DECL);
@@ -602,4 +629,20 @@ pub fn document_rels(rels: &[Rel]) -> String {
     }
     s.push_str("</Relationships>");
     s
+}
+
+/// `word/footnotes.xml`: the two separators Word expects, then `notes`
+/// (`w:footnote` elements, ids from 1).
+pub fn footnotes(notes: &str) -> String {
+    let sep = |id: i32, kind: &str, mark: &str| {
+        format!(
+            "<w:footnote w:type=\"{kind}\" w:id=\"{id}\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr>\
+             <w:r><w:{mark}/></w:r></w:p></w:footnote>"
+        )
+    };
+    format!(
+        "{XML_DECL}<w:footnotes xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\">{}{}{notes}</w:footnotes>",
+        sep(-1, "separator", "separator"),
+        sep(0, "continuationSeparator", "continuationSeparator"),
+    )
 }

@@ -79,6 +79,22 @@ struct Flow<'a> {
     next_table: u32,
 }
 
+/// A footnote's text size and line distance.
+const NOTE_SIZE: f32 = 8.5;
+const NOTE_LEADING: f32 = 10.5;
+/// A footnote taller than this share of the text block is printed after the
+/// paragraph citing it, not at the page's foot (where it would crowd out
+/// the text that cites it).
+const MAX_NOTE_SHARE: f32 = 0.4;
+
+/// The footnote numbered `number` among `inlines`.
+fn find_note(inlines: &[Inline], number: u32) -> Option<&nap_doc::Note> {
+    inlines.iter().find_map(|i| match i {
+        Inline::Note(n) if n.number == number => Some(n),
+        _ => None,
+    })
+}
+
 fn heading_size(level: u8) -> f32 {
     match level {
         1 => 16.0,
@@ -269,10 +285,28 @@ impl<'a> Flow<'a> {
         };
         let lines = para::lines(&mut self.fonts, hyph, inlines, base, w, tag);
         let n = lines.len();
+        // Notes too tall for a page's foot follow the paragraph instead.
+        let mut tall_notes = Vec::new();
         for (i, l) in lines.into_iter().enumerate() {
             let mut items = l.items;
             for it in &mut items {
                 crate::pager::shift_item(it, x, 0.0);
+            }
+            let mut marks = Vec::new();
+            for number in l.notes {
+                let Some(note) = find_note(inlines, number) else {
+                    continue;
+                };
+                let b = self.note_box(note, tag);
+                if b.h <= self.body_height() * MAX_NOTE_SHARE {
+                    marks.push(Mark {
+                        y: l.baseline,
+                        kind: MarkKind::Note(Arc::new(b)),
+                    });
+                } else {
+                    tall_notes.push(VElem::Space(4.0));
+                    tall_notes.push(VElem::Box(b));
+                }
             }
             // Two lines at least at the bottom and at the top of a page.
             let keep = keep_all || (n <= 3 && i + 1 < n) || (n >= 4 && (i == 0 || i + 2 == n));
@@ -281,9 +315,69 @@ impl<'a> Flow<'a> {
                 items,
                 keep_next: keep,
                 first_baseline: l.baseline,
+                marks,
                 ..VBox::default()
             }));
         }
+        out.extend(tall_notes);
+    }
+
+    /// The height of a page's text block.
+    fn body_height(&self) -> f32 {
+        self.s.page_height - self.s.margin_top - self.s.margin_bottom
+    }
+
+    /// A footnote laid out for the foot of a page: its number raised, then
+    /// its text, across the text block, smaller than the body; a structure
+    /// node of its own (Note) under the node of the text citing it. The box
+    /// may be cut between its lines.
+    fn note_box(&mut self, note: &nap_doc::Note, citing: Tag) -> VBox {
+        let parent = match citing {
+            Tag::Node(p) => p,
+            Tag::Artifact => 0,
+        };
+        let node = self.node(StructKind::Note, parent);
+        let mut inlines = vec![
+            Inline::Note(nap_doc::Note {
+                number: note.number,
+                content: Vec::new(),
+            }),
+            Inline::plain(" "),
+        ];
+        inlines.extend(note.content.iter().cloned());
+        let base = Base {
+            family: Family::Serif,
+            bold: false,
+            italic: false,
+            size: NOTE_SIZE,
+            leading: NOTE_LEADING,
+            color: TEXT,
+            align: Align::Left,
+            hyphenate: true,
+        };
+        let ctx = Ctx::body(self.s);
+        let lines = para::lines(
+            &mut self.fonts,
+            Some(&mut self.hyph),
+            &inlines,
+            &base,
+            ctx.w,
+            Tag::Node(node),
+        );
+        let mut b = VBox::default();
+        for l in lines {
+            if b.h > 0.0 {
+                b.cuts.push(b.h);
+            } else {
+                b.first_baseline = l.baseline;
+            }
+            for mut it in l.items {
+                crate::pager::shift_item(&mut it, ctx.x, b.h);
+                b.items.push(it);
+            }
+            b.h += l.height;
+        }
+        b
     }
 
     fn block(
@@ -1098,6 +1192,7 @@ impl Summary {
                 .map(|i| match i {
                     Inline::Text(span) => span.text.len() as u64,
                     Inline::LineBreak => 1,
+                    Inline::Note(n) => 2 + text_len(&n.content),
                 })
                 .sum()
         }
@@ -1210,6 +1305,7 @@ fn renumber_box(b: &mut VBox, off: u32) {
         match &mut m.kind {
             MarkKind::PageRef(r) => renumber_tag(&mut r.tag, off),
             MarkKind::Heading(_) => {}
+            MarkKind::Note(b) => renumber_box(Arc::make_mut(b), off),
         }
     }
 }
@@ -1298,6 +1394,7 @@ pub fn run_split(doc: &Document, s: &Settings, split: Split) -> Paged {
     let top = s.margin_top;
     let bottom = s.page_height - s.margin_bottom;
     let mut pager = Pager::new(top, bottom, f.headings.len());
+    pager.notes_x = ctx.x;
 
     // The title page: the blocks before the first page break when they
     // hold the Title paragraph.
@@ -1364,6 +1461,7 @@ pub fn run_split(doc: &Document, s: &Settings, split: Split) -> Paged {
         f.blocks_parallel(rest, &sums, &ranges, &ctx, &mut elems);
     }
     pager.run(elems);
+    pager.finish_page();
     // Drop a trailing empty page (a document ending in a page break), unless
     // something points at it: a heading with no visible text after the break
     // is still a heading the TOC, the outline and links lead to, and a page

@@ -147,7 +147,8 @@ pub struct Page {
 pub struct StructNode {
     pub kind: StructKind,
     /// Child nodes in reading order. Content items point at the node they
-    /// belong to; a node with content has no children.
+    /// belong to; a node with content has no children but its footnotes
+    /// ([`StructKind::Note`]), read after the content.
     pub children: Vec<u32>,
 }
 
@@ -183,6 +184,9 @@ pub enum StructKind {
     Caption,
     Toc,
     TocItem,
+    /// A footnote; a child of the paragraph (or heading, cell paragraph…)
+    /// citing it, read after that paragraph's own content.
+    Note,
 }
 
 /// A bookmark.

@@ -34,7 +34,16 @@ pub struct PageRef {
 pub enum MarkKind {
     Heading(usize),
     PageRef(PageRef),
+    /// A footnote cited here, laid out (x on the page, y from its top): it
+    /// goes to the foot of the page the citing line lands on.
+    Note(Arc<VBox>),
 }
+
+/// Space above a page's footnotes, with the short rule that divides them
+/// from the text in its middle.
+const NOTE_SEPARATOR: f32 = 12.0;
+/// The rule's length.
+const NOTE_RULE: f32 = 50.0 * crate::MM;
 
 /// Something whose final page must be known, at `y` inside its box.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +193,12 @@ pub struct Pager {
     /// Heading index → (page, y).
     pub heading_pos: Vec<Option<(usize, f32)>>,
     pub pagerefs: Vec<(usize, f32, PageRef)>,
+    /// The footnotes cited on the current page so far, and the height they
+    /// take at its foot (with the separator).
+    notes: Vec<Arc<VBox>>,
+    notes_h: f32,
+    /// Where the separator rule starts (the text block's left edge).
+    pub notes_x: f32,
 }
 
 impl Pager {
@@ -199,7 +214,70 @@ impl Pager {
             header_table: None,
             heading_pos: vec![None; headings],
             pagerefs: Vec::new(),
+            notes: Vec::new(),
+            notes_h: 0.0,
+            notes_x: 0.0,
         }
+    }
+
+    /// The lowest the text may reach on this page: above its footnotes.
+    fn limit(&self) -> f32 {
+        self.bottom - self.notes_h
+    }
+
+    /// The height the footnotes cited in `b` add to this page's foot.
+    fn notes_height(&self, b: &VBox) -> f32 {
+        let mut h = 0.0;
+        for m in &b.marks {
+            if let MarkKind::Note(n) = &m.kind {
+                h += n.h;
+            }
+        }
+        if h > 0.0 && self.notes.is_empty() {
+            h += NOTE_SEPARATOR;
+        }
+        h
+    }
+
+    fn add_notes(&mut self, marks: &[Mark]) {
+        for m in marks {
+            if let MarkKind::Note(n) = &m.kind {
+                if self.notes.is_empty() {
+                    self.notes_h += NOTE_SEPARATOR;
+                }
+                self.notes_h += n.h;
+                self.notes.push(n.clone());
+            }
+        }
+    }
+
+    /// Draws the current page's footnotes at its foot, in the order cited.
+    pub fn finish_page(&mut self) {
+        if self.notes.is_empty() {
+            return;
+        }
+        let page = self.pages.len() - 1;
+        let items = &mut self.pages[page].items;
+        let mut y = self.bottom - self.notes_h;
+        let rule_y = y + NOTE_SEPARATOR / 2.0;
+        items.push(Item::Line {
+            x1: self.notes_x,
+            y1: rule_y,
+            x2: self.notes_x + NOTE_RULE,
+            y2: rule_y,
+            width: 0.5,
+            color: BORDER,
+        });
+        y += NOTE_SEPARATOR;
+        for n in std::mem::take(&mut self.notes) {
+            for it in &n.items {
+                let mut it = it.clone();
+                shift_item(&mut it, 0.0, y);
+                items.push(it);
+            }
+            y += n.h;
+        }
+        self.notes_h = 0.0;
     }
 
     pub fn body_height(&self) -> f32 {
@@ -207,6 +285,7 @@ impl Pager {
     }
 
     pub fn new_page(&mut self) {
+        self.finish_page();
         self.pages.push(Page::default());
         self.y = self.top;
         self.fresh = true;
@@ -250,8 +329,10 @@ impl Pager {
                         }
                     }
                     MarkKind::PageRef(r) => self.pagerefs.push((page, y + m.y, r.clone())),
+                    MarkKind::Note(_) => {}
                 }
             }
+            self.add_notes(&b.marks);
         }
         self.y = y + b.h;
         self.pending = 0.0;
@@ -268,6 +349,7 @@ impl Pager {
             shift_item(&mut it, 0.0, y);
             items.push(it);
         }
+        self.add_notes(&b.marks);
         for m in b.marks {
             match m.kind {
                 MarkKind::Heading(h) => {
@@ -276,6 +358,7 @@ impl Pager {
                     }
                 }
                 MarkKind::PageRef(r) => self.pagerefs.push((page, y + m.y, r)),
+                MarkKind::Note(_) => {}
             }
         }
         self.y = y + b.h;
@@ -336,11 +419,14 @@ impl Pager {
                     }
                     let can_break = !self.fresh && !self.only_header;
                     let chain = Self::chain_height(&elems, i);
-                    if can_break && self.y + self.pending + chain > self.bottom && chain <= body {
+                    // The footnotes the box cites must fit below it.
+                    let notes = self.notes_height(b);
+                    let limit = self.limit() - notes;
+                    if can_break && self.y + self.pending + chain > limit && chain + notes <= body {
                         self.new_page();
                         continue;
                     }
-                    let room = self.bottom - self.y - self.pending;
+                    let room = limit - self.y - self.pending;
                     if b.h > room + 0.01 {
                         let cut = b
                             .cuts

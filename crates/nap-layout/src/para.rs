@@ -36,6 +36,10 @@ struct Style {
     underline: bool,
     strike: bool,
     hyphenate: bool,
+    /// How far the text is raised above the baseline (a footnote's number).
+    rise: f32,
+    /// The footnote whose number this is.
+    note: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,6 +79,8 @@ pub struct Line {
     pub baseline: f32,
     pub items: Vec<Item>,
     pub width: f32,
+    /// The footnotes whose numbers this line prints, in order.
+    pub notes: Vec<u32>,
 }
 
 struct Prepared {
@@ -118,8 +124,26 @@ fn resolve_style(base: &Base, st: &nap_doc::SpanStyle) -> Style {
         underline,
         strike,
         hyphenate: base.hyphenate && !st.code && st.link.is_none(),
+        rise: 0.0,
+        note: None,
     }
 }
+
+/// A footnote's number: smaller and raised, never hyphenated.
+fn note_style(base: &Base, number: u32) -> Style {
+    Style {
+        size: base.size * NOTE_MARK_SCALE,
+        rise: base.size * NOTE_MARK_RISE,
+        note: Some(number),
+        hyphenate: false,
+        ..resolve_style(base, &nap_doc::SpanStyle::default())
+    }
+}
+
+/// A footnote number's size and rise, as fractions of the text's size (the
+/// proportions of Word's superscript).
+pub const NOTE_MARK_SCALE: f32 = 0.65;
+pub const NOTE_MARK_RISE: f32 = 0.33;
 
 fn style_index(styles: &mut Vec<Style>, s: Style) -> u16 {
     if let Some(i) = styles.iter().position(|x| *x == s) {
@@ -159,6 +183,10 @@ fn prepare(
                 }
             }
             Inline::LineBreak => text.push('\n'),
+            Inline::Note(n) => {
+                last_style = style_index(&mut styles, note_style(base, n.number));
+                text.push_str(&n.number.to_string());
+            }
         }
         if text.len() > start {
             spans.push((start..text.len(), last_style));
@@ -555,11 +583,20 @@ pub fn lines(
         let items = place_line(
             fonts, &p, line_atoms, x, baseline, leading, extra, hyphen, tag,
         );
+        let mut notes: Vec<u32> = Vec::new();
+        for a in line_atoms {
+            if let Some(n) = p.styles[a.style as usize].note {
+                if notes.last() != Some(&n) {
+                    notes.push(n);
+                }
+            }
+        }
         out.push(Line {
             height: leading,
             baseline,
             items,
             width: nat,
+            notes,
         });
         start = end + 1;
     }
@@ -591,7 +628,7 @@ fn place_line(
                 a.style,
                 GlyphRun {
                     x,
-                    y: baseline,
+                    y: baseline - st.rise,
                     face: st.face,
                     size: st.size,
                     glyphs: Vec::new(),

@@ -440,6 +440,7 @@ fn chunking_fixtures() -> Vec<(&'static str, Document)> {
             ]),
         ),
         ("sample", nap_doc::sample()),
+        ("notes", notes_doc(80)),
     ]
 }
 
@@ -599,4 +600,191 @@ fn a_heading_after_the_last_page_break_keeps_its_page() {
     // A trailing page break with nothing after it still leaves no blank page.
     let doc = doc_of(vec![Block::para("Tekst."), Block::PageBreak]);
     assert_eq!(layout(&doc).pages.len(), 1);
+}
+
+/// `n` paragraphs, every third citing a footnote (every fifth note long,
+/// one of them taller than a page's foot takes), and a table whose cells
+/// cite notes.
+fn notes_doc(n: usize) -> Document {
+    let mut blocks = Vec::new();
+    let mut number = 0;
+    let mut note = |text: String| {
+        number += 1;
+        Inline::Note(nap_doc::Note {
+            number,
+            content: vec![Inline::plain(text)],
+        })
+    };
+    for i in 0..n {
+        let mut content = vec![Inline::plain(PARAS[i % PARAS.len()])];
+        if i % 3 == 0 {
+            let text = match i {
+                30 => format!("GJATË {}", PARAS.join(" ").repeat(4)),
+                i if i % 5 == 0 => format!("{i}. {}", PARAS[(i + 1) % PARAS.len()]),
+                _ => format!("Shënimi i paragrafit {i}."),
+            };
+            content.push(note(text));
+            content.push(Inline::plain(" Fund i paragrafit."));
+        }
+        blocks.push(Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: nap_doc::Align::Justify,
+            content,
+        });
+        if i == 40 {
+            let mut t = long_table(6);
+            for row in t.rows.iter_mut().skip(t.header_rows) {
+                if let Some(Block::Paragraph { content, .. }) =
+                    row.cells.first_mut().and_then(|c| c.blocks.first_mut())
+                {
+                    content.push(note(format!("Shënim në tabelë {i}.")));
+                }
+            }
+            blocks.push(Block::Table(t));
+        }
+    }
+    doc_of(blocks)
+}
+
+/// The notes of the page: glyph runs tagged with a Note node, by node.
+fn note_nodes(p: &Paged) -> Vec<u32> {
+    (0..p.structure.len() as u32)
+        .filter(|&i| p.structure[i as usize].kind == StructKind::Note)
+        .collect()
+}
+
+#[test]
+fn footnotes_sit_at_the_foot_of_the_page_that_cites_them() {
+    let doc = notes_doc(80);
+    let p = layout(&doc);
+    let [_, _, _, bottom] = p.body;
+    let notes = note_nodes(&p);
+    // 27 in the text (the tall one, of paragraph 30, follows its paragraph
+    // instead of sitting at the foot), 6 in the table's rows.
+    assert_eq!(notes.len(), 33);
+    // The tall note: printed in the flow, after its paragraph.
+    let tall = p
+        .pages
+        .iter()
+        .flat_map(content_runs)
+        .find(|(r, _)| r.text.contains("GJATË"))
+        .map(|(_, n)| n)
+        .expect("the tall note is printed");
+    let notes: Vec<u32> = notes.into_iter().filter(|&n| n != tall).collect();
+    let mut at_foot = 0;
+    for (pi, page) in p.pages.iter().enumerate() {
+        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
+        let text_bottom = runs
+            .iter()
+            .filter(|(_, n)| !notes.contains(n))
+            .map(|(r, _)| r.y)
+            .fold(0.0f32, f32::max);
+        for (r, n) in &runs {
+            if notes.contains(n) {
+                assert!(
+                    r.y <= bottom + 0.01,
+                    "page {}: a note below the text block",
+                    pi + 1
+                );
+            }
+        }
+        let foot: Vec<&GlyphRun> = runs
+            .iter()
+            .filter(|(_, n)| notes.contains(n))
+            .map(|(r, _)| *r)
+            .collect();
+        if foot.is_empty() {
+            continue;
+        }
+        // Every note line of the page is below every line of its text.
+        {
+            at_foot += 1;
+            let top = foot.iter().map(|r| r.y).fold(f32::MAX, f32::min);
+            assert!(
+                top > text_bottom,
+                "page {}: notes start at {top}, text ends at {text_bottom}",
+                pi + 1
+            );
+            // ... and each number cited on the page is a note on the page.
+            let text: String = runs
+                .iter()
+                .filter(|(r, n)| !notes.contains(n) && r.size < 8.0)
+                .map(|(r, _)| format!("{} ", r.text))
+                .collect();
+            let cited: Vec<&str> = text.split_whitespace().collect();
+            let noted: String = foot.iter().map(|r| format!("{} ", r.text)).collect();
+            for c in cited {
+                assert!(
+                    noted.split_whitespace().any(|w| w == c),
+                    "page {}: note {c} cited but not at the foot: {noted}",
+                    pi + 1
+                );
+            }
+        }
+    }
+    assert!(at_foot >= 5, "notes at the foot of {at_foot} pages");
+}
+
+#[test]
+fn a_line_whose_note_does_not_fit_moves_to_the_next_page() {
+    // Seven paragraphs, then a line citing a five-line note, pushed further
+    // down the page each time: wherever it lands, the note is on the same
+    // page, below all of the page's text and inside the text block.
+    let s = Settings::default();
+    let mut blocks: Vec<Block> = (0..7)
+        .map(|i| Block::para(PARAS[i % PARAS.len()]))
+        .collect();
+    let note = nap_doc::Note {
+        number: 1,
+        content: vec![Inline::plain(PARAS[0])],
+    };
+    let mut pages_seen = std::collections::BTreeSet::new();
+    for extra in 0..14 {
+        blocks.push(Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: nap_doc::Align::Left,
+            content: vec![
+                Inline::plain("Rreshti me shënim"),
+                Inline::Note(note.clone()),
+            ],
+        });
+        let p = layout_in_chunks(&doc_of(blocks.clone()), &s, 1);
+        let [_, _, _, bottom] = p.body;
+        let notes = note_nodes(&p);
+        assert_eq!(notes.len(), 1);
+        let (pi, page) = p
+            .pages
+            .iter()
+            .enumerate()
+            .find(|(_, pg)| content_runs(pg).any(|(r, _)| r.text.contains("Rreshti")))
+            .expect("the citing line");
+        pages_seen.insert(pi);
+        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
+        let text_bottom = runs
+            .iter()
+            .filter(|(_, n)| *n != notes[0])
+            .map(|(r, _)| r.y)
+            .fold(0.0f32, f32::max);
+        let note_ys: Vec<f32> = runs
+            .iter()
+            .filter(|(_, n)| *n == notes[0])
+            .map(|(r, _)| r.y)
+            .collect();
+        assert!(
+            note_ys.len() >= 4,
+            "extra {extra}: the note is on the citing line's page"
+        );
+        for y in note_ys {
+            assert!(
+                y > text_bottom && y <= bottom + 0.01,
+                "extra {extra}: note line at {y}"
+            );
+        }
+        blocks.pop();
+        blocks.insert(0, Block::para("Një rresht më shumë."));
+    }
+    assert!(
+        pages_seen.len() >= 2,
+        "the citing line moved on: {pages_seen:?}"
+    );
 }

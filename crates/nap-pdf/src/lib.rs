@@ -535,6 +535,7 @@ fn tag_node(paged: &Paged, n: u32, content: &mut [Vec<Identifier>]) -> Option<No
         StructKind::Caption => KTag::Caption.into(),
         StructKind::Toc => KTag::TOC.into(),
         StructKind::TocItem => KTag::TOCI.into(),
+        StructKind::Note => KTag::Note.into(),
     };
     let mut group = TagGroup::new(kind);
     for id in std::mem::take(&mut content[n as usize]) {
