@@ -270,7 +270,7 @@ pub fn read(
                 cx.check_marker(file, pos, COLUMNS[c], &s);
             }
             if c == COL_COMMENT || c == COL_RESPONSE {
-                crate::markdown::check_links(cx, file, &s, pos, COLUMNS[c]);
+                crate::markdown::check_markdown(cx, file, &s, pos, COLUMNS[c]);
             }
             Some(s)
         };

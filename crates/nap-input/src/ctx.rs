@@ -368,7 +368,7 @@ impl Ctx {
             return None;
         }
         self.check_marker(file, v.pos, field, &s);
-        crate::markdown::check_links(self, file, &s, v.pos, field);
+        crate::markdown::check_markdown(self, file, &s, v.pos, field);
         Some(Txt { s, pos: v.pos })
     }
 

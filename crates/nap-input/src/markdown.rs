@@ -5,7 +5,7 @@ use crate::decode::{decode_utf8, line_col_of_byte};
 use crate::json::Pos;
 use crate::text::{find_marker, normalize};
 use nap_model::Diagnostic;
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Reads a required Markdown file; `None` when missing or unreadable.
 pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
@@ -50,7 +50,7 @@ pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
             }
         }
     }
-    check_links(cx, file, &raw, Pos { line: 1, col: 1 }, "");
+    check_markdown(cx, file, &raw, Pos { line: 1, col: 1 }, "");
     Some(text)
 }
 
@@ -69,13 +69,16 @@ pub fn is_local_target(url: &str) -> bool {
     !web.iter().any(|p| u.starts_with(p)) && !u.is_empty()
 }
 
-/// Warns about images and links that point to local files: they are never
-/// read or embedded. `base` is where `text` starts in its file (for
+/// Checks a text's Markdown: images and links that point to local files
+/// (never read or embedded) and footnotes cited without a note or written
+/// without a citation. `base` is where `text` starts in its file (for
 /// Markdown files, line 1; for a JSON or CSV field, the field's place, and
 /// then every report is at that place).
-pub fn check_links(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str) {
-    // Cheap test first: most texts hold no link at all.
-    if !(text.contains("](")
+pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str) {
+    // Cheap test first: most texts hold no link and no footnote at all.
+    let notes = text.contains("[^");
+    if !(notes
+        || text.contains("](")
         || text.contains("]:")
         || text.contains("<file:")
         || text.contains("<FILE:"))
@@ -83,23 +86,95 @@ pub fn check_links(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str)
         return;
     }
     let whole_file = base == Pos { line: 1, col: 1 } && field.is_empty();
+    let pos_of = |at: usize| {
+        if whole_file {
+            let (line, col) = line_col_of_byte(text.as_bytes(), at);
+            Pos { line, col }
+        } else {
+            base
+        }
+    };
+    // Footnotes: label → where first defined; labels cited.
+    let mut defined: Vec<(String, usize)> = Vec::new();
+    let mut cited: Vec<String> = Vec::new();
+    // Consecutive text, and where it starts.
+    let mut run = String::new();
+    let mut run_at = 0;
+    let mut in_code = false;
+    let uncited = |cx: &mut Ctx, run: &mut String, at: usize| {
+        for (i, _) in run.match_indices("[^") {
+            let rest = &run[i + 2..];
+            let Some(end) = rest.find(']') else { continue };
+            let label = &rest[..end];
+            if label.is_empty() || label.contains(char::is_whitespace) {
+                continue;
+            }
+            // Text starts where it does in the source (escapes aside).
+            cx.warning_at(
+                file,
+                pos_of((at + i).min(text.len())),
+                field,
+                format!(
+                    "`[^{label}]` cites a footnote that is not written; it is printed as it stands"
+                ),
+            )
+            .hint = Some(format!("write the note below the text: `[^{label}]: …`"));
+        }
+        run.clear();
+    };
     for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if !matches!(ev, Event::Text(_)) && !run.is_empty() {
+            uncited(cx, &mut run, run_at);
+        }
         let (kind, url) = match &ev {
             Event::Start(Tag::Image { dest_url, .. }) => ("an image", dest_url),
             Event::Start(Tag::Link { dest_url, .. }) => ("a link", dest_url),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                defined.push((label.to_string(), range.start));
+                continue;
+            }
+            Event::FootnoteReference(label) => {
+                cited.push(label.to_string());
+                continue;
+            }
+            // A citation without a note stays text, `[^x]` as written: in
+            // pieces (the parser splits text at brackets), joined here.
+            Event::Text(t) if notes && !in_code => {
+                if run.is_empty() {
+                    run_at = range.start;
+                }
+                run.push_str(t);
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                continue;
+            }
             _ => continue,
         };
         if !is_local_target(url) {
             continue;
         }
-        let pos = if whole_file {
-            let (line, col) = line_col_of_byte(text.as_bytes(), range.start);
-            Pos { line, col }
-        } else {
-            base
-        };
-        cx.warning_at(file, pos, field, format!("{kind} to the local file `{url}`; local files are never read or embedded, so it is left out"))
+        cx.warning_at(file, pos_of(range.start), field, format!("{kind} to the local file `{url}`; local files are never read or embedded, so it is left out"))
             .hint = Some("link to a web address (https://…) instead".into());
+    }
+    if !run.is_empty() {
+        uncited(cx, &mut run, run_at);
+    }
+    for (label, at) in defined {
+        if !cited.contains(&label) {
+            cx.warning_at(
+                file,
+                pos_of(at),
+                field,
+                format!("the footnote `[^{label}]` is cited nowhere in the text; it is printed where it is written"),
+            )
+            .hint = Some(format!("cite it with `[^{label}]` where it belongs, or delete it"));
+        }
     }
 }
 
@@ -114,10 +189,10 @@ mod tests {
     fn a_footnote_is_no_local_link() {
         let dir = tempfile::tempdir().unwrap();
         let mut cx = Ctx::new(dir.path(), false);
-        check_links(
+        check_markdown(
             &mut cx,
             "a.md",
-            "Teksti[^1] dhe [lidhja](shenim.md).\n\n[^1]: Shënimi.\n\n[^2]: Shih [këtu](../tjeter.md).\n",
+            "Teksti[^1] dhe [lidhja](shenim.md)[^2].\n\n[^1]: Shënimi.\n\n[^2]: Shih [këtu](../tjeter.md).\n",
             Pos { line: 1, col: 1 },
             "",
         );
@@ -131,6 +206,47 @@ mod tests {
         assert!(d[1]
             .message
             .starts_with("a link to the local file `../tjeter.md`"));
+    }
+
+    /// A citation without its note, and a note cited nowhere, are named at
+    /// their place; a label cited twice is fine.
+    #[test]
+    fn footnotes_without_note_or_citation_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cx = Ctx::new(dir.path(), false);
+        let md = "# Hyrje\n\nTeksti[^1] dhe[^1], pa shënim[^mungon].\n\n[^1]: Shënimi.\n[^tepër]: Askush nuk e citon.\n";
+        check_markdown(&mut cx, "a.md", md, Pos { line: 1, col: 1 }, "");
+        let found: Vec<(Option<usize>, Option<usize>, &str)> = cx
+            .diags
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some(3),
+                    Some(30),
+                    "`[^mungon]` cites a footnote that is not written; it is printed as it stands"
+                ),
+                (
+                    Some(6),
+                    Some(1),
+                    "the footnote `[^tepër]` is cited nowhere in the text; it is printed where it is written"
+                ),
+            ]
+        );
+        // In a JSON field: at the field's place.
+        let mut cx = Ctx::new(dir.path(), false);
+        check_markdown(
+            &mut cx,
+            "c.json",
+            "Pa[^x].",
+            Pos { line: 7, col: 5 },
+            "objective",
+        );
+        assert_eq!(cx.diags.len(), 1);
+        assert_eq!((cx.diags[0].line, cx.diags[0].column), (Some(7), Some(5)));
     }
 
     #[test]
@@ -148,7 +264,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut cx = Ctx::new(dir.path(), false);
         let md = "# Hyrje\n\nShih [ligjin](https://qbz.gov.al).\n\n![x](../../etc/passwd) dhe <file:///etc/shadow>\n";
-        check_links(&mut cx, "process/intro.md", md, Pos { line: 1, col: 1 }, "");
+        check_markdown(&mut cx, "process/intro.md", md, Pos { line: 1, col: 1 }, "");
         let places: Vec<_> = cx.diags.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(places, vec![(Some(5), Some(1)), (Some(5), Some(28))]);
         assert!(cx.diags[0]
