@@ -82,9 +82,9 @@ struct Flow<'a> {
 /// A footnote's text size and line distance.
 const NOTE_SIZE: f32 = 8.5;
 const NOTE_LEADING: f32 = 10.5;
-/// A footnote taller than this share of the text block is printed after the
-/// paragraph citing it, not at the page's foot (where it would crowd out
-/// the text that cites it).
+/// A footnote taller than this share of the text block (with the other notes
+/// its line cites) is printed after the paragraph citing it, not at the
+/// page's foot (where it would crowd out the text that cites it).
 const MAX_NOTE_SHARE: f32 = 0.4;
 
 /// The footnote numbered `number` among `inlines`.
@@ -293,12 +293,15 @@ impl<'a> Flow<'a> {
                 crate::pager::shift_item(it, x, 0.0);
             }
             let mut marks = Vec::new();
+            // The notes one line cites share the foot's room.
+            let mut at_foot = 0.0;
             for number in l.notes {
                 let Some(note) = find_note(inlines, number) else {
                     continue;
                 };
                 let b = self.note_box(note, tag);
-                if b.h <= self.body_height() * MAX_NOTE_SHARE {
+                if at_foot + b.h <= self.body_height() * MAX_NOTE_SHARE {
+                    at_foot += b.h;
                     marks.push(Mark {
                         y: l.baseline,
                         kind: MarkKind::Note(Arc::new(b)),

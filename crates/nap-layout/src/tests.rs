@@ -788,3 +788,44 @@ fn a_line_whose_note_does_not_fit_moves_to_the_next_page() {
         "the citing line moved on: {pages_seen:?}"
     );
 }
+
+/// One line citing nine long notes: together they would not fit at any
+/// page's foot; the ones beyond its share follow the paragraph, and nothing
+/// is drawn outside the text block or over the text.
+#[test]
+fn a_line_citing_many_long_notes_keeps_them_inside_the_page() {
+    let mut content = vec![Inline::plain("Një rresht me shumë shënime")];
+    for n in 1..=9 {
+        content.push(Inline::Note(nap_doc::Note {
+            number: n,
+            content: vec![Inline::plain(PARAS.join(" "))],
+        }));
+    }
+    let mut blocks = vec![Block::para(PARAS[0])];
+    blocks.push(Block::Paragraph {
+        style: ParaStyle::Normal,
+        align: nap_doc::Align::Left,
+        content,
+    });
+    blocks.push(Block::para(PARAS[1]));
+    let p = layout(&doc_of(blocks));
+    let [_, top, _, bottom] = p.body;
+    let mut notes_seen = 0;
+    for page in &p.pages {
+        for (r, n) in content_runs(page) {
+            assert!(
+                r.y >= top - 0.01 && r.y <= bottom + 0.01,
+                "run {:?} at {} outside {top}..{bottom}",
+                r.text,
+                r.y
+            );
+            if p.structure[n as usize].kind == StructKind::Note {
+                notes_seen += 1;
+            }
+        }
+    }
+    assert!(
+        notes_seen > 9 * 3,
+        "every note's lines are printed: {notes_seen}"
+    );
+}
