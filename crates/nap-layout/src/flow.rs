@@ -1464,7 +1464,7 @@ pub fn run_split(doc: &Document, s: &Settings, split: Split) -> Paged {
         f.blocks_parallel(rest, &sums, &ranges, &ctx, &mut elems);
     }
     pager.run(elems);
-    pager.finish_page();
+    pager.finish();
     // Drop a trailing empty page (a document ending in a page break), unless
     // something points at it: a heading with no visible text after the break
     // is still a heading the TOC, the outline and links lead to, and a page

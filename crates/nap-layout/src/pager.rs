@@ -197,6 +197,8 @@ pub struct Pager {
     /// take at its foot (with the separator).
     notes: Vec<Arc<VBox>>,
     notes_h: f32,
+    /// Notes cited on an earlier page that did not fit at its foot.
+    deferred: Vec<Arc<VBox>>,
     /// Where the separator rule starts (the text block's left edge).
     pub notes_x: f32,
 }
@@ -216,6 +218,7 @@ impl Pager {
             pagerefs: Vec::new(),
             notes: Vec::new(),
             notes_h: 0.0,
+            deferred: Vec::new(),
             notes_x: 0.0,
         }
     }
@@ -239,16 +242,43 @@ impl Pager {
         h
     }
 
+    /// The notes cited in a box just placed (`self.y` is below it).
     fn add_notes(&mut self, marks: &[Mark]) {
         for m in marks {
             if let MarkKind::Note(n) = &m.kind {
-                if self.notes.is_empty() {
-                    self.notes_h += NOTE_SEPARATOR;
-                }
-                self.notes_h += n.h;
-                self.notes.push(n.clone());
+                self.take_note(n.clone());
             }
         }
+    }
+
+    /// Puts a note at this page's foot when it fits below the text placed
+    /// so far; else (a table row citing many long notes) it goes to the foot
+    /// of the next page, after any already waiting: a note is never drawn
+    /// over text or outside the text block. A note alone on a fresh page's
+    /// foot is always taken, so every note is printed.
+    fn take_note(&mut self, n: Arc<VBox>) {
+        let sep = if self.notes.is_empty() {
+            NOTE_SEPARATOR
+        } else {
+            0.0
+        };
+        let fits = self.y + self.notes_h + sep + n.h <= self.bottom + 0.01;
+        let alone = self.notes.is_empty() && self.fresh;
+        if self.deferred.is_empty() && (fits || alone) {
+            self.notes_h += sep + n.h;
+            self.notes.push(n);
+        } else {
+            self.deferred.push(n);
+        }
+    }
+
+    /// Ends the last page: draws its notes, and adds pages for the notes
+    /// still waiting.
+    pub fn finish(&mut self) {
+        while !self.deferred.is_empty() {
+            self.new_page();
+        }
+        self.finish_page();
     }
 
     /// Draws the current page's footnotes at its foot, in the order cited.
@@ -292,6 +322,9 @@ impl Pager {
         self.only_header = false;
         self.pending = 0.0;
         self.header_table = None;
+        for n in std::mem::take(&mut self.deferred) {
+            self.take_note(n);
+        }
     }
 
     pub fn set_y(&mut self, y: f32) {
@@ -332,11 +365,13 @@ impl Pager {
                     MarkKind::Note(_) => {}
                 }
             }
-            self.add_notes(&b.marks);
         }
         self.y = y + b.h;
         self.pending = 0.0;
         self.fresh = false;
+        if !artifact {
+            self.add_notes(&b.marks);
+        }
     }
 
     fn place_owned(&mut self, b: VBox) {
@@ -349,7 +384,7 @@ impl Pager {
             shift_item(&mut it, 0.0, y);
             items.push(it);
         }
-        self.add_notes(&b.marks);
+        let mut notes = Vec::new();
         for m in b.marks {
             match m.kind {
                 MarkKind::Heading(h) => {
@@ -358,12 +393,15 @@ impl Pager {
                     }
                 }
                 MarkKind::PageRef(r) => self.pagerefs.push((page, y + m.y, r)),
-                MarkKind::Note(_) => {}
+                MarkKind::Note(n) => notes.push(n),
             }
         }
         self.y = y + b.h;
         self.pending = 0.0;
         self.fresh = false;
+        for n in notes {
+            self.take_note(n);
+        }
     }
 
     fn chain_height(elems: &[VElem], i: usize) -> f32 {

@@ -829,3 +829,64 @@ fn a_line_citing_many_long_notes_keeps_them_inside_the_page() {
         "every note's lines are printed: {notes_seen}"
     );
 }
+
+/// A table row whose six cells each cite a long note: the notes together
+/// are taller than a page's foot. Those that do not fit go to the foot of
+/// the next page (pages are added for them): never over the text, never
+/// outside the text block, every note printed.
+#[test]
+fn notes_a_row_cites_beyond_one_foot_go_on_to_the_next_pages() {
+    let long = format!("{} {}", PARAS.join(" "), PARAS.join(" "));
+    let cells: Vec<nap_doc::Cell> = (1..=6)
+        .map(|n| nap_doc::Cell {
+            blocks: vec![Block::Paragraph {
+                style: ParaStyle::Normal,
+                align: nap_doc::Align::Left,
+                content: vec![
+                    Inline::plain(format!("Qeliza {n}")),
+                    Inline::Note(nap_doc::Note {
+                        number: n,
+                        content: vec![Inline::plain(long.clone())],
+                    }),
+                ],
+            }],
+            colspan: 1,
+        })
+        .collect();
+    let table = nap_doc::Table {
+        columns: vec![None; 6],
+        header_rows: 0,
+        rows: vec![nap_doc::Row { cells }],
+        label_column: false,
+    };
+    let p = layout(&doc_of(vec![
+        Block::para(PARAS[0]),
+        Block::Table(table),
+        Block::para("Fundi i tekstit."),
+    ]));
+    let [_, top, _, bottom] = p.body;
+    let notes = note_nodes(&p);
+    let mut printed = std::collections::BTreeSet::new();
+    for (pi, page) in p.pages.iter().enumerate() {
+        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
+        let text_bottom = runs
+            .iter()
+            .filter(|(_, n)| !notes.contains(n))
+            .map(|(r, _)| r.y)
+            .fold(top, f32::max);
+        for (r, n) in &runs {
+            assert!(
+                r.y >= top - 0.01 && r.y <= bottom + 0.01,
+                "page {}: run {:?} at {} outside {top}..{bottom}",
+                pi + 1,
+                r.text,
+                r.y
+            );
+            if notes.contains(n) {
+                printed.insert(*n);
+                assert!(r.y > text_bottom, "page {}: a note over the text", pi + 1);
+            }
+        }
+    }
+    assert_eq!(printed.len(), 6, "every note printed");
+}
