@@ -304,7 +304,16 @@ fn footnotes_are_word_footnotes() {
     assert!(xml(&parts, "word/_rels/footnotes.xml.rels").contains("https://www.instat.gov.al"));
     assert!(xml(&parts, "word/_rels/document.xml.rels").contains("Target=\"footnotes.xml\""));
     assert!(xml(&parts, "[Content_Types].xml").contains("/word/footnotes.xml"));
-    assert!(xml(&parts, "word/settings.xml").contains("<w:footnotePr>"));
+    // Word reads settings in the schema's order: footnotePr after
+    // updateFields, before compat.
+    let settings = xml(&parts, "word/settings.xml");
+    let at = |tag: &str| {
+        settings
+            .find(tag)
+            .unwrap_or_else(|| panic!("{tag} in {settings}"))
+    };
+    assert!(at("<w:updateFields") < at("<w:footnotePr>"));
+    assert!(at("<w:footnotePr>") < at("<w:compat>"));
     // LibreOffice reads them as footnotes: its PDF carries the notes' text.
     let pdf = soffice_convert(&docx, "pdf", "pdf");
     let text = pdf_text(&pdf);

@@ -372,7 +372,8 @@ pub fn numbering(ordered: &[OrderedNum]) -> String {
 }
 
 /// `footnotes`: the document has footnotes, whose separators the settings
-/// name (as Word writes them).
+/// name (as Word writes them). The elements keep CT_Settings' order
+/// (ECMA-376 §17.15.1.78): `footnotePr` after `updateFields`, before `compat`.
 pub fn settings(meta: &Meta, footnotes: bool) -> String {
     let lang = language(meta);
     let note_pr = if footnotes {
@@ -383,10 +384,10 @@ pub fn settings(meta: &Meta, footnotes: bool) -> String {
     format!(
         "{XML_DECL}<w:settings xmlns:w=\"{NS_W}\">\
          <w:zoom w:percent=\"100\"/>\
-         <w:defaultTabStop w:val=\"709\"/>{note_pr}\
+         <w:defaultTabStop w:val=\"709\"/>\
          <w:evenAndOddHeaders w:val=\"false\"/>\
          <w:characterSpacingControl w:val=\"doNotCompress\"/>\
-         <w:updateFields w:val=\"true\"/>\
+         <w:updateFields w:val=\"true\"/>{note_pr}\
          <w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
          <w:themeFontLang w:val=\"{lang}\"/>\
          <w:decimalSymbol w:val=\",\"/><w:listSeparator w:val=\";\"/>\
