@@ -106,6 +106,47 @@ pub fn indent_rest(s: &str, n: usize) -> String {
     out
 }
 
+/// Gives a value's footnote labels a prefix of their own, made from the
+/// value's text: `[^1]` → `[^n3f2a9c1e-1]`, in citations and in the notes.
+/// A template puts many values into one document and every analysis has its
+/// `[^1]`; with the prefix, the merged Markdown (`--emit markdown`, which
+/// pandoc reads too) means what each value meant. Values with the same text
+/// get the same prefix, and the same notes.
+pub fn scope_footnotes(md: &str) -> String {
+    if !md.contains("[^") {
+        return md.to_string();
+    }
+    // FNV-1a: stable across Rust versions, unlike std's hasher.
+    let hash = md.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let prefix = format!("n{hash:08x}-");
+    let notes = |text: &str| {
+        Parser::new_ext(text, crate::markdown::options())
+            .into_offset_iter()
+            .filter_map(|(event, range)| match event {
+                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                    // A definition's range may start with its indentation.
+                    let i = text[range.clone()].find("[^").filter(|&i| i <= 3)?;
+                    Some(range.start + i + 2)
+                }
+                _ => None,
+            })
+            .collect::<Vec<usize>>()
+    };
+    let labels = notes(md);
+    let mut out = md.to_string();
+    for &at in labels.iter().rev() {
+        out.insert_str(at, &prefix);
+    }
+    // Every citation must still find its note: if anything read
+    // differently, the value is left as written.
+    if notes(&out).len() != labels.len() {
+        return md.to_string();
+    }
+    out
+}
+
 /// Re-levels the headings of a Markdown value so that its highest heading
 /// becomes level `top` and the others keep their distance below it (capped at
 /// 6): an analysis written with `##` sections fits below the section that
@@ -275,5 +316,53 @@ mod tests {
         );
         // Not headings: code stays as it is.
         assert_eq!(relevel_headings("```\n# code\n```", 2), "```\n# code\n```");
+    }
+
+    #[test]
+    fn footnote_labels_get_a_prefix_of_their_value() {
+        let a = "Teksti[^1] dhe[^x].\n\n[^1]: Nota A.\n   [^x]: E dyta.\n";
+        let sa = scope_footnotes(a);
+        let p = &sa[sa.find("[^").unwrap() + 2..sa.find("-1]").unwrap() + 1];
+        assert!(p.starts_with('n') && p.len() == 10, "{sa}");
+        assert_eq!(
+            sa,
+            format!("Teksti[^{p}1] dhe[^{p}x].\n\n[^{p}1]: Nota A.\n   [^{p}x]: E dyta.\n")
+        );
+        // Another value, the same labels: another prefix.
+        let b = scope_footnotes("Tjetër[^1].\n\n[^1]: Nota B.\n");
+        assert!(!b.contains(p), "{b}");
+        // The same text, the same prefix (and the same notes); no notes,
+        // nothing changes; a citation in code stays as written.
+        assert_eq!(scope_footnotes(a), sa);
+        assert_eq!(
+            scope_footnotes("Pa shënime [x](#y)."),
+            "Pa shënime [x](#y)."
+        );
+        let code = "Kodi `[^1]` dhe[^1].\n\n[^1]: N.\n";
+        assert!(scope_footnotes(code).starts_with("Kodi `[^1]` dhe[^n"));
+    }
+
+    /// Two values with the same labels merged into one chunk keep their own
+    /// notes, by label alone (what pandoc reads from `--emit markdown`).
+    #[test]
+    fn merged_values_keep_their_notes() {
+        let a = scope_footnotes("A[^1].\n\n[^1]: Nota A.");
+        let b = scope_footnotes("B[^1].\n\n[^1]: Nota B.");
+        let merged = format!("{a}\n\n{b}\n\n");
+        let mut ctx = crate::markdown::Ctx::default();
+        let blocks = crate::markdown::blocks(&merged, &mut ctx, Default::default());
+        let notes: Vec<String> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                nap_doc::Block::Paragraph { content, .. } => Some(content),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|i| match i {
+                nap_doc::Inline::Note(n) => Some(nap_doc::plain_text(&n.content)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(notes, ["Nota A.", "Nota B."]);
     }
 }

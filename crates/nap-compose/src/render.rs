@@ -221,7 +221,7 @@ fn md_helper(
     };
     let level = num("level")?;
     let indent = num("indent")?;
-    let mut s = escape::seal(&escape::defuse(as_text(v).trim_end()));
+    let mut s = escape::scope_footnotes(&escape::seal(&escape::defuse(as_text(v).trim_end())));
     if level > 0 {
         s = escape::relevel_headings(&s, level);
     }
