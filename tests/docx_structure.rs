@@ -323,6 +323,19 @@ fn footnotes_are_word_footnotes() {
     );
     assert!(text.contains("INSTAT, Anketa 2020, faqja."), "{text}");
     assert!(text.contains("Ligji nr. 119/2014."), "{text}");
+    // nap's own PDF of the report: the citations raised in the text, the
+    // notes at the foot of the same page, after its text.
+    let ours = pdf_text(&out.join("1.0-draft/raporti-i-procesit.pdf"));
+    let page = ours
+        .split("--- page")
+        .find(|p| p.contains("Raporti mbështetet në anketën1 dhe në ligj2."))
+        .unwrap_or_else(|| panic!("the citing line in nap's PDF:\n{ours}"));
+    let cited = page.find("anketën1").unwrap();
+    let (a, b) = (
+        page.find("INSTAT, Anketa 2020, faqja.").expect("note 1 on the page"),
+        page.find("Ligji nr. 119/2014.").expect("note 2 on the page"),
+    );
+    assert!(cited < a && a < b, "{page}");
     // The sample has none: no footnotes part at all.
     let sample = unzip(&built().join("raporti-i-procesit.docx"));
     assert!(!sample.contains_key("word/footnotes.xml"));
