@@ -332,8 +332,10 @@ fn footnotes_are_word_footnotes() {
         .unwrap_or_else(|| panic!("the citing line in nap's PDF:\n{ours}"));
     let cited = page.find("anketën1").unwrap();
     let (a, b) = (
-        page.find("INSTAT, Anketa 2020, faqja.").expect("note 1 on the page"),
-        page.find("Ligji nr. 119/2014.").expect("note 2 on the page"),
+        page.find("INSTAT, Anketa 2020, faqja.")
+            .expect("note 1 on the page"),
+        page.find("Ligji nr. 119/2014.")
+            .expect("note 2 on the page"),
     );
     assert!(cited < a && a < b, "{page}");
     // The sample has none: no footnotes part at all.

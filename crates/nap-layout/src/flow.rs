@@ -82,11 +82,6 @@ struct Flow<'a> {
 /// A footnote's text size and line distance.
 const NOTE_SIZE: f32 = 8.5;
 const NOTE_LEADING: f32 = 10.5;
-/// A footnote taller than this share of the text block (with the other notes
-/// its line cites) is printed after the paragraph citing it, not at the
-/// page's foot (where it would crowd out the text that cites it).
-const MAX_NOTE_SHARE: f32 = 0.4;
-
 /// The footnote numbered `number` among `inlines`.
 fn find_note(inlines: &[Inline], number: u32) -> Option<&nap_doc::Note> {
     inlines.iter().find_map(|i| match i {
@@ -285,30 +280,18 @@ impl<'a> Flow<'a> {
         };
         let lines = para::lines(&mut self.fonts, hyph, inlines, base, w, tag);
         let n = lines.len();
-        // Notes too tall for a page's foot follow the paragraph instead.
-        let mut tall_notes = Vec::new();
         for (i, l) in lines.into_iter().enumerate() {
             let mut items = l.items;
             for it in &mut items {
                 crate::pager::shift_item(it, x, 0.0);
             }
             let mut marks = Vec::new();
-            // The notes one line cites share the foot's room.
-            let mut at_foot = 0.0;
             for number in l.notes {
-                let Some(note) = find_note(inlines, number) else {
-                    continue;
-                };
-                let b = self.note_box(note, tag);
-                if at_foot + b.h <= self.body_height() * MAX_NOTE_SHARE {
-                    at_foot += b.h;
+                if let Some(note) = find_note(inlines, number) {
                     marks.push(Mark {
                         y: l.baseline,
-                        kind: MarkKind::Note(Arc::new(b)),
+                        kind: MarkKind::Note(Arc::new(self.note_box(note, tag))),
                     });
-                } else {
-                    tall_notes.push(VElem::Space(4.0));
-                    tall_notes.push(VElem::Box(b));
                 }
             }
             // Two lines at least at the bottom and at the top of a page.
@@ -322,18 +305,13 @@ impl<'a> Flow<'a> {
                 ..VBox::default()
             }));
         }
-        out.extend(tall_notes);
-    }
-
-    /// The height of a page's text block.
-    fn body_height(&self) -> f32 {
-        self.s.page_height - self.s.margin_top - self.s.margin_bottom
     }
 
     /// A footnote laid out for the foot of a page: its number raised, then
     /// its text, across the text block, smaller than the body; a structure
     /// node of its own (Note) under the node of the text citing it. The box
-    /// may be cut between its lines.
+    /// may be cut between its lines (a long note goes on at the next page's
+    /// foot).
     fn note_box(&mut self, note: &nap_doc::Note, citing: Tag) -> VBox {
         let parent = match citing {
             Tag::Node(p) => p,

@@ -44,6 +44,11 @@ pub enum MarkKind {
 const NOTE_SEPARATOR: f32 = 12.0;
 /// The rule's length.
 const NOTE_RULE: f32 = 50.0 * crate::MM;
+/// A long note needs this share of the text block below its citing line;
+/// the rest of it may go on at the next page's foot.
+const NOTE_SHARE: f32 = 0.4;
+/// The share of a page the notes going on from the page before may take.
+const CONTINUED_SHARE: f32 = 0.5;
 
 /// Something whose final page must be known, at `y` inside its box.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,12 +233,16 @@ impl Pager {
         self.bottom - self.notes_h
     }
 
-    /// The height the footnotes cited in `b` add to this page's foot.
+    /// The room the footnotes cited in `b` need at this page's foot for
+    /// the box to go on this page: each note whole, or a long one's first
+    /// [`NOTE_SHARE`] of the text block (the rest may go on at the next
+    /// page's foot).
     fn notes_height(&self, b: &VBox) -> f32 {
+        let most = self.body_height() * NOTE_SHARE;
         let mut h = 0.0;
         for m in &b.marks {
             if let MarkKind::Note(n) = &m.kind {
-                h += n.h;
+                h += n.h.min(most);
             }
         }
         if h > 0.0 && self.notes.is_empty() {
@@ -251,24 +260,52 @@ impl Pager {
         }
     }
 
-    /// Puts a note at this page's foot when it fits below the text placed
-    /// so far; else (a table row citing many long notes) it goes to the foot
-    /// of the next page, after any already waiting: a note is never drawn
-    /// over text or outside the text block. A note alone on a fresh page's
-    /// foot is always taken, so every note is printed.
+    /// Puts a note at this page's foot, below the text placed so far. A note
+    /// that does not fit whole is cut between its lines: the lines that fit
+    /// stay here, the rest goes on at the next page's foot (after any note
+    /// already waiting, so the order holds). A note is never drawn over text
+    /// or outside the text block; on an empty foot of a fresh page at least
+    /// one line is taken, so every note is printed.
     fn take_note(&mut self, n: Arc<VBox>) {
+        self.take_note_within(n, f32::INFINITY);
+    }
+
+    /// [`Pager::take_note`] with the page's notes kept within `cap` (notes
+    /// going on from the page before leave the rest of the page to text).
+    fn take_note_within(&mut self, n: Arc<VBox>, cap: f32) {
+        if !self.deferred.is_empty() {
+            self.deferred.push(n);
+            return;
+        }
         let sep = if self.notes.is_empty() {
             NOTE_SEPARATOR
         } else {
             0.0
         };
-        let fits = self.y + self.notes_h + sep + n.h <= self.bottom + 0.01;
-        let alone = self.notes.is_empty() && self.fresh;
-        if self.deferred.is_empty() && (fits || alone) {
-            self.notes_h += sep + n.h;
-            self.notes.push(n);
+        let room = (self.bottom - self.y).min(cap) - self.notes_h - sep;
+        let first = n.cuts.first().copied().unwrap_or(n.h);
+        let cut = if n.h <= room + 0.01 {
+            Some(n.h)
         } else {
-            self.deferred.push(n);
+            let fits = n.cuts.iter().copied().filter(|&c| c <= room + 0.01);
+            match fits.fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.max(c)))) {
+                Some(c) => Some(c),
+                None if self.notes.is_empty() && self.fresh => Some(first),
+                None => None,
+            }
+        };
+        match cut {
+            Some(c) if c < n.h - 0.01 => {
+                let (top, rest) = split(n.as_ref().clone(), c);
+                self.notes_h += sep + top.h;
+                self.notes.push(Arc::new(top));
+                self.deferred.push(Arc::new(rest));
+            }
+            Some(_) => {
+                self.notes_h += sep + n.h;
+                self.notes.push(n);
+            }
+            None => self.deferred.push(n),
         }
     }
 
@@ -322,8 +359,9 @@ impl Pager {
         self.only_header = false;
         self.pending = 0.0;
         self.header_table = None;
+        let cap = self.body_height() * CONTINUED_SHARE;
         for n in std::mem::take(&mut self.deferred) {
-            self.take_note(n);
+            self.take_note_within(n, cap);
         }
     }
 

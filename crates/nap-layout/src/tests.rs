@@ -659,18 +659,9 @@ fn footnotes_sit_at_the_foot_of_the_page_that_cites_them() {
     let p = layout(&doc);
     let [_, _, _, bottom] = p.body;
     let notes = note_nodes(&p);
-    // 27 in the text (the tall one, of paragraph 30, follows its paragraph
-    // instead of sitting at the foot), 6 in the table's rows.
+    // 27 in the text (the tall one, of paragraph 30, goes on over the next
+    // pages' feet), 6 in the table's rows.
     assert_eq!(notes.len(), 33);
-    // The tall note: printed in the flow, after its paragraph.
-    let tall = p
-        .pages
-        .iter()
-        .flat_map(content_runs)
-        .find(|(r, _)| r.text.contains("GJATË"))
-        .map(|(_, n)| n)
-        .expect("the tall note is printed");
-    let notes: Vec<u32> = notes.into_iter().filter(|&n| n != tall).collect();
     let mut at_foot = 0;
     for (pi, page) in p.pages.iter().enumerate() {
         let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
@@ -889,4 +880,70 @@ fn notes_a_row_cites_beyond_one_foot_go_on_to_the_next_pages() {
         }
     }
     assert_eq!(printed.len(), 6, "every note printed");
+}
+
+/// A note of about two and a half pages: its first lines at the foot of the
+/// citing page, the rest at the feet of the next pages (at most half of
+/// each, the text going on above), every word printed once, in order.
+#[test]
+fn a_long_note_goes_on_over_the_next_pages_feet() {
+    let words: Vec<String> = (0..2400).map(|i| format!("f{i}")).collect();
+    let mut blocks = vec![Block::Paragraph {
+        style: ParaStyle::Normal,
+        align: nap_doc::Align::Left,
+        content: vec![
+            Inline::plain("Rreshti që e citon"),
+            Inline::Note(nap_doc::Note {
+                number: 1,
+                content: vec![Inline::plain(words.join(" "))],
+            }),
+        ],
+    }];
+    blocks.extend((0..40).map(|i| Block::para(PARAS[i % PARAS.len()])));
+    let p = layout(&doc_of(blocks));
+    let [_, top, _, bottom] = p.body;
+    let note = note_nodes(&p)[0];
+    let mut printed = String::new();
+    let mut pages_with_note = 0;
+    for (pi, page) in p.pages.iter().enumerate() {
+        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
+        let text_bottom = runs
+            .iter()
+            .filter(|(_, n)| *n != note)
+            .map(|(r, _)| r.y)
+            .fold(top, f32::max);
+        let ys: Vec<f32> = runs
+            .iter()
+            .filter(|(_, n)| *n == note)
+            .map(|(r, _)| r.y)
+            .collect();
+        if ys.is_empty() {
+            continue;
+        }
+        pages_with_note += 1;
+        if pi == 0 {
+            assert!(runs.iter().any(|(r, _)| r.text.contains("citon")));
+        }
+        for y in &ys {
+            assert!(
+                *y > text_bottom && *y >= top && *y <= bottom + 0.01,
+                "page {}: note line at {y}",
+                pi + 1
+            );
+        }
+        for (r, n) in &runs {
+            if *n == note {
+                printed.push_str(&r.text);
+                printed.push(' ');
+            }
+        }
+    }
+    assert!(pages_with_note >= 3, "on {pages_with_note} pages");
+    let got: Vec<&str> = printed
+        .split_whitespace()
+        .map(|w| w.trim_end_matches('\u{AD}'))
+        .filter(|w| w.starts_with('f'))
+        .collect();
+    assert_eq!(got.len(), words.len(), "every word once");
+    assert!(got.iter().zip(&words).all(|(a, b)| a == b), "in order");
 }
