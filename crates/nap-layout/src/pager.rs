@@ -526,6 +526,15 @@ impl Pager {
                                 self.new_page();
                                 continue;
                             }
+                            // A fresh page whose foot holds a note going on
+                            // from the page before: a box that fits a page
+                            // but not beside the note waits for a page with
+                            // room (each page takes some of the note, so one
+                            // comes).
+                            None if self.notes_h > 0.0 && b.h + notes <= body => {
+                                self.new_page();
+                                continue;
+                            }
                             None => {
                                 // Taller than an empty page and no cut fits:
                                 // cut at the page bottom (between lines of a

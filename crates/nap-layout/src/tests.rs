@@ -947,3 +947,66 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
     assert_eq!(got.len(), words.len(), "every word once");
     assert!(got.iter().zip(&words).all(|(a, b)| a == b), "in order");
 }
+
+/// A figure taller than what a page leaves beside a note going on from the
+/// page before waits for a page with room: it is never drawn over the note.
+#[test]
+fn a_tall_figure_does_not_sit_on_a_note_going_on() {
+    let words: Vec<String> = (0..2400).map(|i| format!("f{i}")).collect();
+    let blocks = vec![
+        Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: nap_doc::Align::Left,
+            content: vec![
+                Inline::plain("Rreshti që e citon"),
+                Inline::Note(nap_doc::Note {
+                    number: 1,
+                    content: vec![Inline::plain(words.join(" "))],
+                }),
+            ],
+        },
+        Block::Figure(nap_doc::Figure {
+            id: "e-larta".into(),
+            svg: crate::fixtures::SVG.into(),
+            width_mm: 160.0,
+            height_mm: 150.0,
+            alt: "Një figurë e lartë".into(),
+            caption: vec![Inline::plain("Figura 1: E lartë")],
+        }),
+        Block::para(PARAS[0]),
+    ];
+    let p = layout(&doc_of(blocks));
+    let note = note_nodes(&p)[0];
+    let mut figures = 0;
+    for (pi, page) in p.pages.iter().enumerate() {
+        let notes_top = content_runs(page)
+            .filter(|(_, n)| *n == note)
+            .map(|(r, _)| r.y - r.size)
+            .fold(f32::MAX, f32::min);
+        for item in &page.items {
+            match item {
+                Item::Svg { y, h, .. } => {
+                    figures += 1;
+                    assert!(
+                        y + h <= notes_top,
+                        "page {}: the figure ends at {} over the note at {notes_top}",
+                        pi + 1,
+                        y + h
+                    );
+                }
+                Item::Glyphs(r)
+                    if r.tag != Tag::Node(note) && !r.outlined && r.tag != Tag::Artifact =>
+                {
+                    assert!(
+                        r.y < notes_top,
+                        "page {}: text at {} over the note",
+                        pi + 1,
+                        r.y
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(figures, 1);
+}
