@@ -1376,6 +1376,7 @@ pub fn run_split(doc: &Document, s: &Settings, split: Split) -> Paged {
     let bottom = s.page_height - s.margin_bottom;
     let mut pager = Pager::new(top, bottom, f.headings.len());
     pager.notes_x = ctx.x;
+    pager.notes_w = ctx.w;
 
     // The title page: the blocks before the first page break when they
     // hold the Title paragraph.

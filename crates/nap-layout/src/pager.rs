@@ -202,10 +202,16 @@ pub struct Pager {
     /// take at its foot (with the separator).
     notes: Vec<Arc<VBox>>,
     notes_h: f32,
-    /// Notes cited on an earlier page that did not fit at its foot.
-    deferred: Vec<Arc<VBox>>,
-    /// Where the separator rule starts (the text block's left edge).
+    /// Notes cited on an earlier page that did not fit at its foot, each
+    /// with whether it is the rest of a note begun there.
+    deferred: Vec<(Arc<VBox>, bool)>,
+    /// The page's first note goes on from the page before: its rule spans
+    /// the text block, as Word's continuation separator does.
+    notes_continued: bool,
+    /// Where the separator rule starts (the text block's left edge), and
+    /// the text block's width (a continuation rule's length).
     pub notes_x: f32,
+    pub notes_w: f32,
 }
 
 impl Pager {
@@ -224,7 +230,9 @@ impl Pager {
             notes: Vec::new(),
             notes_h: 0.0,
             deferred: Vec::new(),
+            notes_continued: false,
             notes_x: 0.0,
+            notes_w: 0.0,
         }
     }
 
@@ -267,15 +275,19 @@ impl Pager {
     /// or outside the text block; on an empty foot of a fresh page at least
     /// one line is taken, so every note is printed.
     fn take_note(&mut self, n: Arc<VBox>) {
-        self.take_note_within(n, f32::INFINITY);
+        self.take_note_within(n, f32::INFINITY, false);
     }
 
     /// [`Pager::take_note`] with the page's notes kept within `cap` (notes
-    /// going on from the page before leave the rest of the page to text).
-    fn take_note_within(&mut self, n: Arc<VBox>, cap: f32) {
+    /// going on from the page before leave the rest of the page to text);
+    /// `rest`: `n` is the rest of a note begun on an earlier page.
+    fn take_note_within(&mut self, n: Arc<VBox>, cap: f32, rest: bool) {
         if !self.deferred.is_empty() {
-            self.deferred.push(n);
+            self.deferred.push((n, rest));
             return;
+        }
+        if self.notes.is_empty() {
+            self.notes_continued = rest;
         }
         let sep = if self.notes.is_empty() {
             NOTE_SEPARATOR
@@ -299,13 +311,13 @@ impl Pager {
                 let (top, rest) = split(n.as_ref().clone(), c);
                 self.notes_h += sep + top.h;
                 self.notes.push(Arc::new(top));
-                self.deferred.push(Arc::new(rest));
+                self.deferred.push((Arc::new(rest), true));
             }
             Some(_) => {
                 self.notes_h += sep + n.h;
                 self.notes.push(n);
             }
-            None => self.deferred.push(n),
+            None => self.deferred.push((n, rest)),
         }
     }
 
@@ -327,10 +339,15 @@ impl Pager {
         let items = &mut self.pages[page].items;
         let mut y = self.bottom - self.notes_h;
         let rule_y = y + NOTE_SEPARATOR / 2.0;
+        let rule = if self.notes_continued {
+            self.notes_w
+        } else {
+            NOTE_RULE
+        };
         items.push(Item::Line {
             x1: self.notes_x,
             y1: rule_y,
-            x2: self.notes_x + NOTE_RULE,
+            x2: self.notes_x + rule,
             y2: rule_y,
             width: 0.5,
             color: BORDER,
@@ -360,8 +377,8 @@ impl Pager {
         self.pending = 0.0;
         self.header_table = None;
         let cap = self.body_height() * CONTINUED_SHARE;
-        for n in std::mem::take(&mut self.deferred) {
-            self.take_note_within(n, cap);
+        for (n, rest) in std::mem::take(&mut self.deferred) {
+            self.take_note_within(n, cap, rest);
         }
     }
 

@@ -931,6 +931,31 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
                 pi + 1
             );
         }
+        // The rule above the notes: short where the note begins, across
+        // the text block where it goes on (Word's continuation separator).
+        let notes_top = ys.iter().copied().fold(f32::MAX, f32::min);
+        let rule = page
+            .items
+            .iter()
+            .find_map(|i| match i {
+                Item::Line { x1, y1, x2, y2, .. }
+                    if y1 == y2 && *y1 < notes_top && notes_top - y1 < 20.0 =>
+                {
+                    Some(x2 - x1)
+                }
+                _ => None,
+            })
+            .expect("a rule above the notes");
+        let [left, _, right, _] = p.body;
+        if pi == 0 {
+            assert!(rule < (right - left) / 2.0, "page 1: rule {rule}");
+        } else {
+            assert!(
+                (rule - (right - left)).abs() < 0.5,
+                "page {}: rule {rule}",
+                pi + 1
+            );
+        }
         for (r, n) in &runs {
             if *n == note {
                 printed.push_str(&r.text);
