@@ -195,6 +195,8 @@ pub fn blocks(md: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Block> {
     let events: Vec<(Event, std::ops::Range<usize>)> =
         Parser::new_ext(md, options()).into_offset_iter().collect();
     let notes = Footnotes::find(&events);
+    // Each note's text, made once however often it is cited.
+    let mut texts: HashMap<usize, Vec<Inline>> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Some(&end) = notes.taken.get(&i) {
@@ -204,7 +206,10 @@ pub fn blocks(md: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Block> {
         match notes.target.get(&i) {
             Some(&def) => {
                 let (start, end) = notes.defs[def].events;
-                let content = note_inlines(&events[start + 1..end], c.ctx);
+                let content = texts
+                    .entry(def)
+                    .or_insert_with(|| note_inlines(&events[start + 1..end], c.ctx))
+                    .clone();
                 c.ctx.notes += 1;
                 let number = c.ctx.notes;
                 c.push_note(Note { number, content });
@@ -216,8 +221,9 @@ pub fn blocks(md: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Block> {
     c.finish()
 }
 
-/// One footnote definition: its label, where it starts in the text, and its
-/// Start and End events' indices.
+/// One footnote definition: its label (lower case: labels match whatever
+/// their case, as in CommonMark), where it starts in the text, and its Start
+/// and End events' indices.
 struct Definition {
     label: String,
     offset: usize,
@@ -241,7 +247,7 @@ impl Footnotes {
         for (i, (event, range)) in events.iter().enumerate() {
             match event {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
-                    open.push((label.to_string(), range.start, i))
+                    open.push((label.to_lowercase(), range.start, i))
                 }
                 Event::End(TagEnd::FootnoteDefinition) => {
                     if let Some((label, offset, start)) = open.pop() {
@@ -254,7 +260,7 @@ impl Footnotes {
                 }
                 // References inside a definition stay text.
                 Event::FootnoteReference(label) if open.is_empty() => {
-                    refs.push((i, label.as_ref(), range.start))
+                    refs.push((i, label.to_lowercase(), range.start))
                 }
                 _ => {}
             }
@@ -263,7 +269,7 @@ impl Footnotes {
         let mut target = HashMap::new();
         let mut taken = HashMap::new();
         for (i, label, at) in refs {
-            let same = || defs.iter().enumerate().filter(|(_, d)| d.label == label);
+            let same = || defs.iter().enumerate().filter(|(_, d)| d.label == *label);
             let def = same()
                 .find(|(_, d)| d.offset > at)
                 .or_else(|| same().rfind(|(_, d)| d.offset < at));
@@ -954,6 +960,16 @@ mod tests {
             notes_of(&b[0]),
             [(4, "Nota C.".into()), (5, "Nota C.".into())]
         );
+    }
+
+    /// Labels match whatever their case, as CommonMark's parser matches
+    /// them; a note cited twice is one text, printed at both numbers.
+    #[test]
+    fn labels_match_in_any_case() {
+        let (b, _) = conv("Teksti[^Ab] dhe[^AB].\n\n[^aB]: Nota.");
+        assert_eq!(b.len(), 1, "{b:#?}");
+        assert_eq!(para_text(&b[0]), "Teksti dhe.");
+        assert_eq!(notes_of(&b[0]), [(1, "Nota.".into()), (2, "Nota.".into())]);
     }
 
     /// A definition written before its reference is still found; one that no

@@ -134,7 +134,8 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
                 continue;
             }
             Event::FootnoteReference(label) => {
-                cited.push(label.to_string());
+                // Labels match whatever their case, as the parser matches them.
+                cited.push(label.to_lowercase());
                 continue;
             }
             // A citation without a note stays text, `[^x]` as written: in
@@ -166,7 +167,7 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
         uncited(cx, &mut run, run_at);
     }
     for (label, at) in defined {
-        if !cited.contains(&label) {
+        if !cited.contains(&label.to_lowercase()) {
             cx.warning_at(
                 file,
                 pos_of(at),
@@ -182,71 +183,63 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
 mod tests {
     use super::*;
 
-    /// A footnote is printed (as `[1]` and a `[1] …` paragraph, see
-    /// nap-compose), so its definition is no link to a local file and
-    /// nothing is said about it; a local link inside a note still is.
-    #[test]
-    fn a_footnote_is_no_local_link() {
+    /// What [`check_markdown`] says about `text` starting at `base`: line,
+    /// column and message of each diagnostic.
+    fn said(text: &str, base: Pos, field: &str) -> Vec<(Option<usize>, Option<usize>, String)> {
         let dir = tempfile::tempdir().unwrap();
         let mut cx = Ctx::new(dir.path(), false);
-        check_markdown(
-            &mut cx,
-            "a.md",
+        check_markdown(&mut cx, "a.md", text, base, field);
+        cx.diags
+            .into_iter()
+            .map(|d| (d.line, d.column, d.message))
+            .collect()
+    }
+
+    const FILE: Pos = Pos { line: 1, col: 1 };
+
+    /// A footnote is printed (see nap-compose), so its definition is no link
+    /// to a local file and nothing is said about it; a local link inside a
+    /// note still is.
+    #[test]
+    fn a_footnote_is_no_local_link() {
+        let d = said(
             "Teksti[^1] dhe [lidhja](shenim.md)[^2].\n\n[^1]: Shënimi.\n\n[^2]: Shih [këtu](../tjeter.md).\n",
-            Pos { line: 1, col: 1 },
+            FILE,
             "",
         );
-        let d = &cx.diags;
         assert_eq!(d.len(), 2, "{d:#?}");
-        assert_eq!((d[0].line, d[0].column), (Some(1), Some(16)));
-        assert!(d[0]
-            .message
-            .starts_with("a link to the local file `shenim.md`"));
-        assert_eq!((d[1].line, d[1].column), (Some(5), Some(12)));
+        assert_eq!((d[0].0, d[0].1), (Some(1), Some(16)));
+        assert!(d[0].2.starts_with("a link to the local file `shenim.md`"));
+        assert_eq!((d[1].0, d[1].1), (Some(5), Some(12)));
         assert!(d[1]
-            .message
+            .2
             .starts_with("a link to the local file `../tjeter.md`"));
     }
 
     /// A citation without its note, and a note cited nowhere, are named at
-    /// their place; a label cited twice is fine.
+    /// their place; a label cited twice, or in another case, is fine.
     #[test]
     fn footnotes_without_note_or_citation_are_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut cx = Ctx::new(dir.path(), false);
-        let md = "# Hyrje\n\nTeksti[^1] dhe[^1], pa shënim[^mungon].\n\n[^1]: Shënimi.\n[^tepër]: Askush nuk e citon.\n";
-        check_markdown(&mut cx, "a.md", md, Pos { line: 1, col: 1 }, "");
-        let found: Vec<(Option<usize>, Option<usize>, &str)> = cx
-            .diags
-            .iter()
-            .map(|d| (d.line, d.column, d.message.as_str()))
-            .collect();
+        let md = "# Hyrje\n\nTeksti[^1] dhe[^Ab], pa shënim[^mungon].\n\n[^1]: Shënimi.\n[^aB]: Po.\n[^tepër]: Askush nuk e citon.\n";
         assert_eq!(
-            found,
+            said(md, FILE, ""),
             [
                 (
                     Some(3),
-                    Some(30),
-                    "`[^mungon]` cites a footnote that is not written; it is printed as it stands"
+                    Some(31),
+                    "`[^mungon]` cites a footnote that is not written; it is printed as it stands".into()
                 ),
                 (
-                    Some(6),
+                    Some(7),
                     Some(1),
-                    "the footnote `[^tepër]` is cited nowhere in the text; it is printed where it is written"
+                    "the footnote `[^tepër]` is cited nowhere in the text; it is printed where it is written".into()
                 ),
             ]
         );
         // In a JSON field: at the field's place.
-        let mut cx = Ctx::new(dir.path(), false);
-        check_markdown(
-            &mut cx,
-            "c.json",
-            "Pa[^x].",
-            Pos { line: 7, col: 5 },
-            "objective",
-        );
-        assert_eq!(cx.diags.len(), 1);
-        assert_eq!((cx.diags[0].line, cx.diags[0].column), (Some(7), Some(5)));
+        let d = said("Pa[^x].", Pos { line: 7, col: 5 }, "objective");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].0, d[0].1), (Some(7), Some(5)));
     }
 
     #[test]
@@ -261,14 +254,12 @@ mod tests {
 
     #[test]
     fn local_links_are_reported_at_their_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut cx = Ctx::new(dir.path(), false);
         let md = "# Hyrje\n\nShih [ligjin](https://qbz.gov.al).\n\n![x](../../etc/passwd) dhe <file:///etc/shadow>\n";
-        check_markdown(&mut cx, "process/intro.md", md, Pos { line: 1, col: 1 }, "");
-        let places: Vec<_> = cx.diags.iter().map(|d| (d.line, d.column)).collect();
+        let d = said(md, FILE, "");
+        let places: Vec<_> = d.iter().map(|d| (d.0, d.1)).collect();
         assert_eq!(places, vec![(Some(5), Some(1)), (Some(5), Some(28))]);
-        assert!(cx.diags[0]
-            .message
+        assert!(d[0]
+            .2
             .starts_with("an image to the local file `../../etc/passwd`"));
     }
 }
