@@ -122,6 +122,27 @@ pub fn figure_parts(name: &str, plan: &Plan) -> Vec<Svg> {
 /// figure at its printed size.
 pub(crate) const MAX_PART_PT: f64 = 184.0 / 25.4 * 72.0;
 
+/// A figure's parts (see [`split`]), each drawn by `part` from the range of
+/// its rows; a figure that fits whole is drawn by `whole` (from the layout
+/// already made for splitting).
+pub(crate) fn parts(
+    fixed: f64,
+    rows: &[f64],
+    whole: impl Fn(std::ops::Range<usize>) -> Svg,
+    part: impl Fn(std::ops::Range<usize>) -> Svg,
+) -> Vec<Svg> {
+    split(fixed, rows)
+        .into_iter()
+        .map(|range| {
+            if range.len() == rows.len() {
+                whole(range)
+            } else {
+                part(range)
+            }
+        })
+        .collect()
+}
+
 /// Rows (their heights, in order) grouped into parts no taller than
 /// [`MAX_PART_PT`] with `fixed` (axis, legend) added to each; a row taller
 /// than that on its own is a part by itself.

@@ -423,17 +423,12 @@ pub fn summary_parts(process: &Process) -> Vec<Svg> {
     let whole = layout(process);
     let rows: Vec<f64> = whole.rows.iter().map(|r| r.bottom - r.top).collect();
     let last = whole.rows.last().map_or(0.0, |r| r.bottom);
-    crate::split(whole.height - last, &rows)
-        .into_iter()
-        .map(|range| {
-            // A figure that fits is the layout already made.
-            if range.len() == whole.rows.len() {
-                drawn(&whole, process, range)
-            } else {
-                part(process, range)
-            }
-        })
-        .collect()
+    crate::parts(
+        whole.height - last,
+        &rows,
+        |range| drawn(&whole, process, range),
+        |range| part(process, range),
+    )
 }
 
 #[cfg(test)]

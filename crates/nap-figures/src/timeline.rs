@@ -532,17 +532,12 @@ pub fn timeline_parts(process: &Process) -> Vec<Svg> {
             h
         })
         .collect();
-    crate::split(top + whole.height - bottom, &rows)
-        .into_iter()
-        .map(|range| {
-            // A figure that fits is the layout already made.
-            if range.len() == whole.rows.len() {
-                drawn(&whole, process, range)
-            } else {
-                part(process, range)
-            }
-        })
-        .collect()
+    crate::parts(
+        top + whole.height - bottom,
+        &rows,
+        |range| drawn(&whole, process, range),
+        |range| part(process, range),
+    )
 }
 
 #[cfg(test)]
