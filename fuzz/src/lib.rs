@@ -322,35 +322,9 @@ pub fn check_destinations(doc: &Document) {
     for page in paged.destination_pages() {
         assert!(page < n, "a destination on page {page} of {n}");
     }
-    check_notes(&paged);
-}
-
-/// Footnotes sit at the foot of their page: inside the text block and below
-/// every other line of content on it.
-fn check_notes(paged: &nap_layout::Paged) {
-    use nap_layout::{Item, StructKind, Tag};
-    let [_, top, _, bottom] = paged.body;
-    for (i, page) in paged.pages.iter().enumerate() {
-        let (mut text_bottom, mut notes_top) = (f32::MIN, f32::MAX);
-        for item in &page.items {
-            let Item::Glyphs(r) = item else { continue };
-            let Tag::Node(n) = r.tag else { continue };
-            if paged.structure[n as usize].kind == StructKind::Note {
-                assert!(
-                    r.y >= top - 0.01 && r.y <= bottom + 0.01,
-                    "page {}: a note's line at {} outside {top}..{bottom}",
-                    i + 1,
-                    r.y
-                );
-                notes_top = notes_top.min(r.y);
-            } else if !r.outlined {
-                text_bottom = text_bottom.max(r.y);
-            }
-        }
-        assert!(
-            notes_top == f32::MAX || notes_top > text_bottom,
-            "page {}: a note's line at {notes_top}, above text at {text_bottom}",
-            i + 1
-        );
+    // Footnotes sit at the foot of their page: inside the text block and
+    // below every other line of content on it.
+    if let Some(m) = paged.misplaced_note() {
+        panic!("{m}");
     }
 }

@@ -251,6 +251,49 @@ impl Paged {
             .chain(self.outline.iter().map(|e| e.page))
             .chain(links)
     }
+
+    /// The first footnote line out of place, described: outside the text
+    /// block, or not below every other line of content on its page. `None`
+    /// when every note sits at its page's foot (tests and the pdf_writer
+    /// fuzz target check it).
+    pub fn misplaced_note(&self) -> Option<String> {
+        let [_, top, _, bottom] = self.body;
+        let is_note = |t: Tag| match t {
+            Tag::Node(n) => self.structure[n as usize].kind == StructKind::Note,
+            Tag::Artifact => false,
+        };
+        for (i, page) in self.pages.iter().enumerate() {
+            let (mut text_bottom, mut notes_top) = (f32::MIN, f32::MAX);
+            for item in &page.items {
+                match item {
+                    Item::Glyphs(r) if is_note(r.tag) => {
+                        if r.y < top - 0.01 || r.y > bottom + 0.01 {
+                            return Some(format!(
+                                "page {}: a note's line at {} outside {top}..{bottom}",
+                                i + 1,
+                                r.y
+                            ));
+                        }
+                        notes_top = notes_top.min(r.y - r.size);
+                    }
+                    Item::Glyphs(r) if r.tag != Tag::Artifact && !r.outlined => {
+                        text_bottom = text_bottom.max(r.y);
+                    }
+                    Item::Svg { y, h, tag, .. } if *tag != Tag::Artifact => {
+                        text_bottom = text_bottom.max(y + h);
+                    }
+                    _ => {}
+                }
+            }
+            if notes_top < text_bottom {
+                return Some(format!(
+                    "page {}: a note's line reaches up to {notes_top}, above content at {text_bottom}",
+                    i + 1
+                ));
+            }
+        }
+        None
+    }
 }
 
 /// Page geometry and type sizes. `Default` is the published A4 layout.

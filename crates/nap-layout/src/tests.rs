@@ -602,18 +602,42 @@ fn a_heading_after_the_last_page_break_keeps_its_page() {
     assert_eq!(layout(&doc).pages.len(), 1);
 }
 
+/// Note `number` of the text `text`.
+fn note(number: u32, text: &str) -> Inline {
+    Inline::Note(nap_doc::Note {
+        number,
+        content: vec![Inline::plain(text)],
+    })
+}
+
+/// A left-aligned paragraph of `content`.
+fn para_of(content: Vec<Inline>) -> Block {
+    Block::Paragraph {
+        style: ParaStyle::Normal,
+        align: nap_doc::Align::Left,
+        content,
+    }
+}
+
+/// A line citing note 1, `words` long (of the words f0, f1, …).
+fn citing_long_note(words: usize) -> (Block, Vec<String>) {
+    let words: Vec<String> = (0..words).map(|i| format!("f{i}")).collect();
+    let block = para_of(vec![
+        Inline::plain("Rreshti që e citon"),
+        note(1, &words.join(" ")),
+    ]);
+    (block, words)
+}
+
 /// `n` paragraphs, every third citing a footnote (every fifth note long,
-/// one of them taller than a page's foot takes), and a table whose cells
-/// cite notes.
+/// one of them, of paragraph 30, longer than a page's foot takes), and a
+/// table whose cells cite notes.
 fn notes_doc(n: usize) -> Document {
     let mut blocks = Vec::new();
     let mut number = 0;
-    let mut note = |text: String| {
+    let mut next = |text: String| {
         number += 1;
-        Inline::Note(nap_doc::Note {
-            number,
-            content: vec![Inline::plain(text)],
-        })
+        note(number, &text)
     };
     for i in 0..n {
         let mut content = vec![Inline::plain(PARAS[i % PARAS.len()])];
@@ -623,7 +647,7 @@ fn notes_doc(n: usize) -> Document {
                 i if i % 5 == 0 => format!("{i}. {}", PARAS[(i + 1) % PARAS.len()]),
                 _ => format!("Shënimi i paragrafit {i}."),
             };
-            content.push(note(text));
+            content.push(next(text));
             content.push(Inline::plain(" Fund i paragrafit."));
         }
         blocks.push(Block::Paragraph {
@@ -637,7 +661,7 @@ fn notes_doc(n: usize) -> Document {
                 if let Some(Block::Paragraph { content, .. }) =
                     row.cells.first_mut().and_then(|c| c.blocks.first_mut())
                 {
-                    content.push(note(format!("Shënim në tabelë {i}.")));
+                    content.push(next(format!("Shënim në tabelë {i}.")));
                 }
             }
             blocks.push(Block::Table(t));
@@ -646,71 +670,46 @@ fn notes_doc(n: usize) -> Document {
     doc_of(blocks)
 }
 
-/// The notes of the page: glyph runs tagged with a Note node, by node.
+/// The structure nodes of the footnotes.
 fn note_nodes(p: &Paged) -> Vec<u32> {
     (0..p.structure.len() as u32)
         .filter(|&i| p.structure[i as usize].kind == StructKind::Note)
         .collect()
 }
 
+/// The runs of `page` tagged with one of `notes`.
+fn note_runs<'a>(page: &'a Page, notes: &[u32]) -> Vec<&'a GlyphRun> {
+    content_runs(page)
+        .filter(|(_, n)| notes.contains(n))
+        .map(|(r, _)| r)
+        .collect()
+}
+
 #[test]
 fn footnotes_sit_at_the_foot_of_the_page_that_cites_them() {
-    let doc = notes_doc(80);
-    let p = layout(&doc);
-    let [_, _, _, bottom] = p.body;
+    let p = layout(&notes_doc(80));
+    assert_eq!(p.misplaced_note(), None);
     let notes = note_nodes(&p);
-    // 27 in the text (the tall one, of paragraph 30, goes on over the next
+    // 27 in the text (the long one, of paragraph 30, goes on over the next
     // pages' feet), 6 in the table's rows.
     assert_eq!(notes.len(), 33);
     let mut at_foot = 0;
     for (pi, page) in p.pages.iter().enumerate() {
-        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
-        let text_bottom = runs
-            .iter()
-            .filter(|(_, n)| !notes.contains(n))
-            .map(|(r, _)| r.y)
-            .fold(0.0f32, f32::max);
-        for (r, n) in &runs {
-            if notes.contains(n) {
-                assert!(
-                    r.y <= bottom + 0.01,
-                    "page {}: a note below the text block",
-                    pi + 1
-                );
-            }
-        }
-        let foot: Vec<&GlyphRun> = runs
-            .iter()
-            .filter(|(_, n)| notes.contains(n))
-            .map(|(r, _)| *r)
-            .collect();
+        let foot = note_runs(page, &notes);
         if foot.is_empty() {
             continue;
         }
-        // Every note line of the page is below every line of its text.
-        {
-            at_foot += 1;
-            let top = foot.iter().map(|r| r.y).fold(f32::MAX, f32::min);
+        at_foot += 1;
+        // Each number cited on the page (the small raised runs of its
+        // text) is a note at its foot.
+        let noted: String = foot.iter().map(|r| format!("{} ", r.text)).collect();
+        for (r, _) in content_runs(page).filter(|(r, n)| !notes.contains(n) && r.size < 8.0) {
+            let c = r.text.trim();
             assert!(
-                top > text_bottom,
-                "page {}: notes start at {top}, text ends at {text_bottom}",
+                noted.split_whitespace().any(|w| w == c),
+                "page {}: note {c} cited but not at the foot: {noted}",
                 pi + 1
             );
-            // ... and each number cited on the page is a note on the page.
-            let text: String = runs
-                .iter()
-                .filter(|(r, n)| !notes.contains(n) && r.size < 8.0)
-                .map(|(r, _)| format!("{} ", r.text))
-                .collect();
-            let cited: Vec<&str> = text.split_whitespace().collect();
-            let noted: String = foot.iter().map(|r| format!("{} ", r.text)).collect();
-            for c in cited {
-                assert!(
-                    noted.split_whitespace().any(|w| w == c),
-                    "page {}: note {c} cited but not at the foot: {noted}",
-                    pi + 1
-                );
-            }
         }
     }
     assert!(at_foot >= 5, "notes at the foot of {at_foot} pages");
@@ -725,22 +724,14 @@ fn a_line_whose_note_does_not_fit_moves_to_the_next_page() {
     let mut blocks: Vec<Block> = (0..7)
         .map(|i| Block::para(PARAS[i % PARAS.len()]))
         .collect();
-    let note = nap_doc::Note {
-        number: 1,
-        content: vec![Inline::plain(PARAS[0])],
-    };
     let mut pages_seen = std::collections::BTreeSet::new();
     for extra in 0..14 {
-        blocks.push(Block::Paragraph {
-            style: ParaStyle::Normal,
-            align: nap_doc::Align::Left,
-            content: vec![
-                Inline::plain("Rreshti me shënim"),
-                Inline::Note(note.clone()),
-            ],
-        });
+        blocks.push(para_of(vec![
+            Inline::plain("Rreshti me shënim"),
+            note(1, PARAS[0]),
+        ]));
         let p = layout_in_chunks(&doc_of(blocks.clone()), &s, 1);
-        let [_, _, _, bottom] = p.body;
+        assert_eq!(p.misplaced_note(), None, "extra {extra}");
         let notes = note_nodes(&p);
         assert_eq!(notes.len(), 1);
         let (pi, page) = p
@@ -750,27 +741,10 @@ fn a_line_whose_note_does_not_fit_moves_to_the_next_page() {
             .find(|(_, pg)| content_runs(pg).any(|(r, _)| r.text.contains("Rreshti")))
             .expect("the citing line");
         pages_seen.insert(pi);
-        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
-        let text_bottom = runs
-            .iter()
-            .filter(|(_, n)| *n != notes[0])
-            .map(|(r, _)| r.y)
-            .fold(0.0f32, f32::max);
-        let note_ys: Vec<f32> = runs
-            .iter()
-            .filter(|(_, n)| *n == notes[0])
-            .map(|(r, _)| r.y)
-            .collect();
         assert!(
-            note_ys.len() >= 4,
+            note_runs(page, &notes).len() >= 4,
             "extra {extra}: the note is on the citing line's page"
         );
-        for y in note_ys {
-            assert!(
-                y > text_bottom && y <= bottom + 0.01,
-                "extra {extra}: note line at {y}"
-            );
-        }
         blocks.pop();
         blocks.insert(0, Block::para("Një rresht më shumë."));
     }
@@ -781,44 +755,22 @@ fn a_line_whose_note_does_not_fit_moves_to_the_next_page() {
 }
 
 /// One line citing nine long notes: together they would not fit at any
-/// page's foot; the ones beyond its share follow the paragraph, and nothing
-/// is drawn outside the text block or over the text.
+/// page's foot; those that do not fit go on at the next pages' feet, and
+/// nothing is drawn outside the text block or over the text.
 #[test]
 fn a_line_citing_many_long_notes_keeps_them_inside_the_page() {
     let mut content = vec![Inline::plain("Një rresht me shumë shënime")];
-    for n in 1..=9 {
-        content.push(Inline::Note(nap_doc::Note {
-            number: n,
-            content: vec![Inline::plain(PARAS.join(" "))],
-        }));
-    }
-    let mut blocks = vec![Block::para(PARAS[0])];
-    blocks.push(Block::Paragraph {
-        style: ParaStyle::Normal,
-        align: nap_doc::Align::Left,
-        content,
-    });
-    blocks.push(Block::para(PARAS[1]));
+    content.extend((1..=9).map(|n| note(n, &PARAS.join(" "))));
+    let blocks = vec![
+        Block::para(PARAS[0]),
+        para_of(content),
+        Block::para(PARAS[1]),
+    ];
     let p = layout(&doc_of(blocks));
-    let [_, top, _, bottom] = p.body;
-    let mut notes_seen = 0;
-    for page in &p.pages {
-        for (r, n) in content_runs(page) {
-            assert!(
-                r.y >= top - 0.01 && r.y <= bottom + 0.01,
-                "run {:?} at {} outside {top}..{bottom}",
-                r.text,
-                r.y
-            );
-            if p.structure[n as usize].kind == StructKind::Note {
-                notes_seen += 1;
-            }
-        }
-    }
-    assert!(
-        notes_seen > 9 * 3,
-        "every note's lines are printed: {notes_seen}"
-    );
+    assert_eq!(p.misplaced_note(), None);
+    let notes = note_nodes(&p);
+    let lines: usize = p.pages.iter().map(|pg| note_runs(pg, &notes).len()).sum();
+    assert!(lines > 9 * 3, "every note's lines are printed: {lines}");
 }
 
 /// A table row whose six cells each cite a long note: the notes together
@@ -830,17 +782,10 @@ fn notes_a_row_cites_beyond_one_foot_go_on_to_the_next_pages() {
     let long = format!("{} {}", PARAS.join(" "), PARAS.join(" "));
     let cells: Vec<nap_doc::Cell> = (1..=6)
         .map(|n| nap_doc::Cell {
-            blocks: vec![Block::Paragraph {
-                style: ParaStyle::Normal,
-                align: nap_doc::Align::Left,
-                content: vec![
-                    Inline::plain(format!("Qeliza {n}")),
-                    Inline::Note(nap_doc::Note {
-                        number: n,
-                        content: vec![Inline::plain(long.clone())],
-                    }),
-                ],
-            }],
+            blocks: vec![para_of(vec![
+                Inline::plain(format!("Qeliza {n}")),
+                note(n, &long),
+            ])],
             colspan: 1,
         })
         .collect();
@@ -855,30 +800,15 @@ fn notes_a_row_cites_beyond_one_foot_go_on_to_the_next_pages() {
         Block::Table(table),
         Block::para("Fundi i tekstit."),
     ]));
-    let [_, top, _, bottom] = p.body;
+    assert_eq!(p.misplaced_note(), None);
     let notes = note_nodes(&p);
-    let mut printed = std::collections::BTreeSet::new();
-    for (pi, page) in p.pages.iter().enumerate() {
-        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
-        let text_bottom = runs
-            .iter()
-            .filter(|(_, n)| !notes.contains(n))
-            .map(|(r, _)| r.y)
-            .fold(top, f32::max);
-        for (r, n) in &runs {
-            assert!(
-                r.y >= top - 0.01 && r.y <= bottom + 0.01,
-                "page {}: run {:?} at {} outside {top}..{bottom}",
-                pi + 1,
-                r.text,
-                r.y
-            );
-            if notes.contains(n) {
-                printed.insert(*n);
-                assert!(r.y > text_bottom, "page {}: a note over the text", pi + 1);
-            }
-        }
-    }
+    let printed: std::collections::BTreeSet<u32> = p
+        .pages
+        .iter()
+        .flat_map(content_runs)
+        .filter(|(_, n)| notes.contains(n))
+        .map(|(_, n)| n)
+        .collect();
     assert_eq!(printed.len(), 6, "every note printed");
 }
 
@@ -887,53 +817,27 @@ fn notes_a_row_cites_beyond_one_foot_go_on_to_the_next_pages() {
 /// each, the text going on above), every word printed once, in order.
 #[test]
 fn a_long_note_goes_on_over_the_next_pages_feet() {
-    let words: Vec<String> = (0..2400).map(|i| format!("f{i}")).collect();
-    let mut blocks = vec![Block::Paragraph {
-        style: ParaStyle::Normal,
-        align: nap_doc::Align::Left,
-        content: vec![
-            Inline::plain("Rreshti që e citon"),
-            Inline::Note(nap_doc::Note {
-                number: 1,
-                content: vec![Inline::plain(words.join(" "))],
-            }),
-        ],
-    }];
+    let (citing, words) = citing_long_note(2400);
+    let mut blocks = vec![citing];
     blocks.extend((0..40).map(|i| Block::para(PARAS[i % PARAS.len()])));
     let p = layout(&doc_of(blocks));
-    let [_, top, _, bottom] = p.body;
-    let note = note_nodes(&p)[0];
+    assert_eq!(p.misplaced_note(), None);
+    let [left, _, right, _] = p.body;
+    let notes = note_nodes(&p);
     let mut printed = String::new();
     let mut pages_with_note = 0;
     for (pi, page) in p.pages.iter().enumerate() {
-        let runs: Vec<(&GlyphRun, u32)> = content_runs(page).collect();
-        let text_bottom = runs
-            .iter()
-            .filter(|(_, n)| *n != note)
-            .map(|(r, _)| r.y)
-            .fold(top, f32::max);
-        let ys: Vec<f32> = runs
-            .iter()
-            .filter(|(_, n)| *n == note)
-            .map(|(r, _)| r.y)
-            .collect();
-        if ys.is_empty() {
+        let runs = note_runs(page, &notes);
+        if runs.is_empty() {
             continue;
         }
         pages_with_note += 1;
         if pi == 0 {
-            assert!(runs.iter().any(|(r, _)| r.text.contains("citon")));
-        }
-        for y in &ys {
-            assert!(
-                *y > text_bottom && *y >= top && *y <= bottom + 0.01,
-                "page {}: note line at {y}",
-                pi + 1
-            );
+            assert!(content_runs(page).any(|(r, _)| r.text.contains("citon")));
         }
         // The rule above the notes: short where the note begins, across
         // the text block where it goes on (Word's continuation separator).
-        let notes_top = ys.iter().copied().fold(f32::MAX, f32::min);
+        let notes_top = runs.iter().map(|r| r.y).fold(f32::MAX, f32::min);
         let rule = page
             .items
             .iter()
@@ -946,7 +850,6 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
                 _ => None,
             })
             .expect("a rule above the notes");
-        let [left, _, right, _] = p.body;
         if pi == 0 {
             assert!(rule < (right - left) / 2.0, "page 1: rule {rule}");
         } else {
@@ -956,11 +859,9 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
                 pi + 1
             );
         }
-        for (r, n) in &runs {
-            if *n == note {
-                printed.push_str(&r.text);
-                printed.push(' ');
-            }
+        for r in runs {
+            printed.push_str(&r.text);
+            printed.push(' ');
         }
     }
     assert!(pages_with_note >= 3, "on {pages_with_note} pages");
@@ -977,19 +878,9 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
 /// page before waits for a page with room: it is never drawn over the note.
 #[test]
 fn a_tall_figure_does_not_sit_on_a_note_going_on() {
-    let words: Vec<String> = (0..2400).map(|i| format!("f{i}")).collect();
+    let (citing, _) = citing_long_note(2400);
     let blocks = vec![
-        Block::Paragraph {
-            style: ParaStyle::Normal,
-            align: nap_doc::Align::Left,
-            content: vec![
-                Inline::plain("Rreshti që e citon"),
-                Inline::Note(nap_doc::Note {
-                    number: 1,
-                    content: vec![Inline::plain(words.join(" "))],
-                }),
-            ],
-        },
+        citing,
         Block::Figure(nap_doc::Figure {
             id: "e-larta".into(),
             svg: crate::fixtures::SVG.into(),
@@ -1001,37 +892,12 @@ fn a_tall_figure_does_not_sit_on_a_note_going_on() {
         Block::para(PARAS[0]),
     ];
     let p = layout(&doc_of(blocks));
-    let note = note_nodes(&p)[0];
-    let mut figures = 0;
-    for (pi, page) in p.pages.iter().enumerate() {
-        let notes_top = content_runs(page)
-            .filter(|(_, n)| *n == note)
-            .map(|(r, _)| r.y - r.size)
-            .fold(f32::MAX, f32::min);
-        for item in &page.items {
-            match item {
-                Item::Svg { y, h, .. } => {
-                    figures += 1;
-                    assert!(
-                        y + h <= notes_top,
-                        "page {}: the figure ends at {} over the note at {notes_top}",
-                        pi + 1,
-                        y + h
-                    );
-                }
-                Item::Glyphs(r)
-                    if r.tag != Tag::Node(note) && !r.outlined && r.tag != Tag::Artifact =>
-                {
-                    assert!(
-                        r.y < notes_top,
-                        "page {}: text at {} over the note",
-                        pi + 1,
-                        r.y
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
+    let figures = p
+        .pages
+        .iter()
+        .flat_map(|pg| &pg.items)
+        .filter(|i| matches!(i, Item::Svg { .. }))
+        .count();
     assert_eq!(figures, 1);
+    assert_eq!(p.misplaced_note(), None);
 }
