@@ -1060,9 +1060,10 @@ fn nul_and_control_bytes_are_removed() {
 }
 
 /// A footnote as Word and pandoc write it is printed, in both formats: its
-/// number in the text (the note itself is at the page's foot: in the PDF's
-/// text, see tests/layout; LibreOffice's text export leaves Word's footnotes
-/// out, see tests/docx_structure.rs). Labels repeat between texts.
+/// number in the text. The notes themselves sit at the page's foot
+/// (`footnotes_are_word_footnotes` in tests/docx_structure.rs reads them in
+/// nap's PDF and in LibreOffice's PDF of the DOCX, whose text export leaves
+/// Word's footnotes out). Labels repeat between texts.
 #[test]
 fn a_footnote_is_printed_not_lost() {
     let (_t, inputs) = base_copy();

@@ -81,16 +81,14 @@ pub fn docx_with(doc: &Document, rasters: &Rasters) -> Vec<u8> {
         xml("word/footer2.xml", &footer_first),
         xml("word/_rels/document.xml.rels", &document_rels),
     ];
+    // The footnotes part, and its relationships when a note links the web.
     let notes = body.footnotes.as_ref().map(|(xml, rels)| {
-        (
-            parts::footnotes(xml),
-            parts::document_rels(rels),
-            rels.is_empty(),
-        )
+        let rels = (!rels.is_empty()).then(|| parts::document_rels(rels));
+        (parts::footnotes(xml), rels)
     });
-    if let Some((xml_text, rels, no_rels)) = &notes {
-        entries.push(xml("word/footnotes.xml", xml_text));
-        if !no_rels {
+    if let Some((notes_xml, rels)) = &notes {
+        entries.push(xml("word/footnotes.xml", notes_xml));
+        if let Some(rels) = rels {
             entries.push(xml("word/_rels/footnotes.xml.rels", rels));
         }
     }

@@ -198,10 +198,8 @@ pub struct Pager {
     /// Heading index → (page, y).
     pub heading_pos: Vec<Option<(usize, f32)>>,
     pub pagerefs: Vec<(usize, f32, PageRef)>,
-    /// The footnotes cited on the current page so far, and the height they
-    /// take at its foot (with the separator).
+    /// The footnotes cited on the current page so far.
     notes: Vec<Arc<VBox>>,
-    notes_h: f32,
     /// Notes cited on an earlier page that did not fit at its foot, each
     /// with whether it is the rest of a note begun there.
     deferred: Vec<(Arc<VBox>, bool)>,
@@ -228,7 +226,6 @@ impl Pager {
             heading_pos: vec![None; headings],
             pagerefs: Vec::new(),
             notes: Vec::new(),
-            notes_h: 0.0,
             deferred: Vec::new(),
             notes_continued: false,
             notes_x: 0.0,
@@ -238,7 +235,15 @@ impl Pager {
 
     /// The lowest the text may reach on this page: above its footnotes.
     fn limit(&self) -> f32 {
-        self.bottom - self.notes_h
+        self.bottom - self.foot_height()
+    }
+
+    /// The height this page's notes take at its foot, with the separator.
+    fn foot_height(&self) -> f32 {
+        if self.notes.is_empty() {
+            return 0.0;
+        }
+        NOTE_SEPARATOR + self.notes.iter().map(|n| n.h).sum::<f32>()
     }
 
     /// The room the footnotes cited in `b` need at this page's foot for
@@ -294,7 +299,7 @@ impl Pager {
         } else {
             0.0
         };
-        let room = (self.bottom - self.y).min(cap) - self.notes_h - sep;
+        let room = (self.bottom - self.y).min(cap) - self.foot_height() - sep;
         let first = n.cuts.first().copied().unwrap_or(n.h);
         let cut = if n.h <= room + 0.01 {
             Some(n.h)
@@ -309,12 +314,10 @@ impl Pager {
         match cut {
             Some(c) if c < n.h - 0.01 => {
                 let (top, rest) = split(n.as_ref().clone(), c);
-                self.notes_h += sep + top.h;
                 self.notes.push(Arc::new(top));
                 self.deferred.push((Arc::new(rest), true));
             }
             Some(_) => {
-                self.notes_h += sep + n.h;
                 self.notes.push(n);
             }
             None => self.deferred.push((n, rest)),
@@ -336,8 +339,8 @@ impl Pager {
             return;
         }
         let page = self.pages.len() - 1;
+        let mut y = self.bottom - self.foot_height();
         let items = &mut self.pages[page].items;
-        let mut y = self.bottom - self.notes_h;
         let rule_y = y + NOTE_SEPARATOR / 2.0;
         let rule = if self.notes_continued {
             self.notes_w
@@ -361,7 +364,6 @@ impl Pager {
             }
             y += n.h;
         }
-        self.notes_h = 0.0;
     }
 
     pub fn body_height(&self) -> f32 {
@@ -548,7 +550,7 @@ impl Pager {
                             // but not beside the note waits for a page with
                             // room (each page takes some of the note, so one
                             // comes).
-                            None if self.notes_h > 0.0 && b.h + notes <= body => {
+                            None if !self.notes.is_empty() && b.h + notes <= body => {
                                 self.new_page();
                                 continue;
                             }
