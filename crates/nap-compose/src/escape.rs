@@ -8,7 +8,7 @@
 //! - [`text`] (the Handlebars escape function and the `text` helper): a plain
 //!   value such as a name is escaped so it is not read as Markdown at all.
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// Separates a directive line from the template place it came from. A control
 /// character, so normalized input never holds it; values are stripped of it.
@@ -121,18 +121,39 @@ pub fn scope_footnotes(md: &str) -> String {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });
     let prefix = format!("n{hash:08x}-");
+    // Where the labels to prefix start: citations in the text (not inside a
+    // note, where a citation stays text) and the notes they cite. A note no
+    // one cites keeps its label, which is printed with it.
     let notes = |text: &str| {
-        Parser::new_ext(text, crate::markdown::options())
-            .into_offset_iter()
-            .filter_map(|(event, range)| match event {
-                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => {
-                    // A definition's range may start with its indentation.
-                    let i = text[range.clone()].find("[^").filter(|&i| i <= 3)?;
-                    Some(range.start + i + 2)
+        let mut cited: Vec<(String, usize)> = Vec::new();
+        let mut defined: Vec<(String, usize)> = Vec::new();
+        let mut inside = false;
+        for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+            // A definition's range may start with its indentation.
+            let at = || {
+                let i = text[range.clone()].find("[^").filter(|&i| i <= 3)?;
+                Some(range.start + i + 2)
+            };
+            match event {
+                Event::FootnoteReference(label) if !inside => {
+                    cited.extend(at().map(|a| (label.to_lowercase(), a)))
                 }
-                _ => None,
-            })
-            .collect::<Vec<usize>>()
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    inside = true;
+                    defined.extend(at().map(|a| (label.to_lowercase(), a)));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => inside = false,
+                _ => {}
+            }
+        }
+        let mut at: Vec<usize> = defined
+            .iter()
+            .filter(|(l, _)| cited.iter().any(|(c, _)| c == l))
+            .chain(&cited)
+            .map(|&(_, a)| a)
+            .collect();
+        at.sort_unstable();
+        at
     };
     let labels = notes(md);
     let mut out = md.to_string();
@@ -340,6 +361,30 @@ mod tests {
         );
         let code = "Kodi `[^1]` dhe[^1].\n\n[^1]: N.\n";
         assert!(scope_footnotes(code).starts_with("Kodi `[^1]` dhe[^n"));
+    }
+
+    /// A note no one cites, and a citation inside a note, keep their labels
+    /// as written: they are printed as text, `[b] …` and `[^a]` (a
+    /// citation whose note is not in reach stays as written).
+    #[test]
+    fn uncited_notes_keep_their_labels() {
+        let md = "Teksti[^a].\n\n[^a]: Nota A.\n[^b]: Pa citim, me [^a] brenda.\n";
+        let out = scope_footnotes(md);
+        let p = &out[out.find("[^").unwrap() + 2..out.find("-a]").unwrap() + 1];
+        assert_eq!(
+            out,
+            format!("Teksti[^{p}a].\n\n[^{p}a]: Nota A.\n[^b]: Pa citim, me [^a] brenda.\n")
+        );
+        let mut ctx = crate::markdown::Ctx::default();
+        let blocks = crate::markdown::blocks(&out, &mut ctx, Default::default());
+        let texts: Vec<String> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                nap_doc::Block::Paragraph { content, .. } => Some(nap_doc::plain_text(content)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["Teksti.", "[b] Pa citim, me [^a] brenda."]);
     }
 
     /// Two values with the same labels merged into one chunk keep their own
