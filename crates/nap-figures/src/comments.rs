@@ -12,6 +12,7 @@ use crate::svg::{palette, printed_height, SvgWriter, WIDTH_PT};
 use crate::text::{lanes, measure, wrap, Anchor, Rect, TextBlock, Weight, LEADING};
 use crate::{words, Svg};
 use nap_model::{Disposition, Plan};
+use std::ops::Range;
 
 const LEFT_COL: f64 = 0.28 * WIDTH_PT;
 const LABEL_X: f64 = 3.0;
@@ -149,8 +150,18 @@ fn axis_step(max: usize) -> usize {
     (step.round() as usize).max(1)
 }
 
+/// Rounds with their counts, as [`tally`] gives them.
+type Tallies = [(String, [usize; 4])];
+
+#[cfg(test)]
 pub(crate) fn layout(plan: &Plan) -> CommentsChart {
     let tallies = tally(plan);
+    layout_of(&tallies, 0..tallies.len())
+}
+
+/// The chart of the rounds in `range`, on the axis of all the rounds: the
+/// parts of a split figure share one scale, so their bars compare.
+fn layout_of(tallies: &Tallies, range: Range<usize>) -> CommentsChart {
     let max_total = tallies
         .iter()
         .map(|(_, n)| n.iter().sum::<usize>())
@@ -172,8 +183,8 @@ pub(crate) fn layout(plan: &Plan) -> CommentsChart {
     let rows_top = legend_bottom + 8.0;
     let mut y = rows_top;
     let mut rows = Vec::new();
-    for (title, counts) in tallies {
-        let row = layout_row(&title, counts, y, chart_x0, scale);
+    for (title, counts) in &tallies[range] {
+        let row = layout_row(title, *counts, y, chart_x0, scale);
         y = row.bottom;
         rows.push(row);
     }
@@ -357,13 +368,16 @@ fn write(c: &CommentsChart, alt: &str) -> (String, f64) {
     (w.finish(), height_mm)
 }
 
-fn alt(plan: &Plan) -> String {
-    let rounds: Vec<String> = tally(plan)
-        .into_iter()
+/// What a reader who cannot see the figure is told, of the rounds in
+/// `range` ("Vazhdim." before the parts after the first).
+fn alt(tallies: &Tallies, range: Range<usize>) -> String {
+    let continued = if range.start > 0 { "Vazhdim. " } else { "" };
+    let rounds: Vec<String> = tallies[range]
+        .iter()
         .map(|(title, n)| {
             let parts: Vec<String> = Disposition::ALL
                 .iter()
-                .zip(n)
+                .zip(*n)
                 .filter(|(_, k)| *k > 0)
                 .map(|(&d, k)| format!("{k} {}", words::disposition(d).to_lowercase()))
                 .collect();
@@ -376,17 +390,49 @@ fn alt(plan: &Plan) -> String {
         })
         .collect();
     format!(
-        "Komentet e marra në çdo raund konsultimi, sipas vendimit për to: {}.",
+        "{continued}Komentet e marra në çdo raund konsultimi, sipas vendimit për to: {}.",
         rounds.join("; ")
     )
 }
 
+/// `layout` (of the rounds in `range`) as SVG, with its alt text.
+fn drawn(layout: &CommentsChart, tallies: &Tallies, range: Range<usize>) -> Svg {
+    let alt = alt(tallies, range);
+    let (source, height_mm) = write(layout, &alt);
+    Svg::new(source, height_mm, alt)
+}
+
 /// Figure 3 as SVG.
 pub fn comments_svg(plan: &Plan) -> Svg {
-    let layout = layout(plan);
-    let alt = alt(plan);
-    let (source, height_mm) = write(&layout, &alt);
-    Svg::new(source, height_mm, alt)
+    let tallies = tally(plan);
+    let all = 0..tallies.len();
+    drawn(&layout_of(&tallies, all.clone()), &tallies, all)
+}
+
+/// Figure 3 in parts no taller than [`crate::MAX_PART_PT`], split between
+/// rounds (a plan consulting in every county has a bar per county); each
+/// part has the legend and the axis, all on the whole figure's scale. One
+/// part (the whole figure) when it fits.
+pub fn comments_parts(plan: &Plan) -> Vec<Svg> {
+    let tallies = tally(plan);
+    let whole = layout_of(&tallies, 0..tallies.len());
+    let (top, bottom) = whole.rows_y;
+    let mut last = top;
+    let rows: Vec<f64> = whole
+        .rows
+        .iter()
+        .map(|r| {
+            let h = r.bottom - last;
+            last = r.bottom;
+            h
+        })
+        .collect();
+    crate::parts(
+        top + whole.height - bottom,
+        &rows,
+        |range| drawn(&whole, &tallies, range),
+        |range| drawn(&layout_of(&tallies, range.clone()), &tallies, range),
+    )
 }
 
 #[cfg(test)]
@@ -484,7 +530,7 @@ mod tests {
 
     #[test]
     fn alt_gives_every_round_in_numbers() {
-        let a = alt(&seed_plan());
+        let a = comments_svg(&seed_plan()).alt;
         assert!(
             a.contains("Konsultimi publik online i projekt-planit: 37 komente (21 pranuar, 5 pranuar pjesërisht, 8 refuzuar, 3 në shqyrtim)"),
             "{a}"

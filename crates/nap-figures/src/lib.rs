@@ -23,7 +23,7 @@ mod words;
 #[cfg(test)]
 mod testdata;
 
-pub use comments::comments_svg;
+pub use comments::{comments_parts, comments_svg};
 pub use raster::{font_database, parse, rasterize, try_rasterize, RasterError, Rasters};
 pub use summary::{summary_parts, summary_svg};
 pub use timeline::{timeline_parts, timeline_svg};
@@ -107,12 +107,13 @@ pub fn figure_svg(name: &str, plan: &Plan) -> Option<Svg> {
 /// figure (axis, legend) of its own phases, numbered and scaled as in the
 /// whole. A document shows the parts one after the other. Without it, a
 /// process of 30 phases drew the summary shrunk to a sliver on one page (and
-/// 300 phases rasterised two 64-megapixel PNGs). The comments figure, a bar
-/// per round, is never split. Empty when [`figure_svg`] is `None`.
+/// 300 phases rasterised two 64-megapixel PNGs). The comments figure is
+/// split between rounds the same way. Empty when [`figure_svg`] is `None`.
 pub fn figure_parts(name: &str, plan: &Plan) -> Vec<Svg> {
     match name {
         "timeline" if !plan.process.phases.is_empty() => timeline_parts(&plan.process),
         "summary" if !plan.process.phases.is_empty() => summary_parts(&plan.process),
+        "comments" if !plan.comments.is_empty() => comments_parts(plan),
         _ => figure_svg(name, plan).into_iter().collect(),
     }
 }
@@ -232,6 +233,50 @@ mod tests {
             "{}",
             parts[1].alt
         );
+    }
+
+    #[test]
+    fn a_comments_figure_of_many_rounds_is_split_between_rounds_on_one_scale() {
+        use nap_model::{Disposition, Round};
+        // A consultation in each of 40 counties: a bar per county.
+        let mut plan = seed_plan();
+        for k in 1..=40 {
+            let id = format!("qarku-{k}");
+            plan.rounds.push(Round {
+                id: id.clone(),
+                title: format!("Takimi konsultues rajonal nr. {k} me shoqërinë civile të qarkut"),
+            });
+            for n in 0..(k % 7 + 1) {
+                let d = Disposition::ALL[n % 4];
+                plan.comments.push(testdata::comment(1000 * k + n, &id, d));
+            }
+        }
+        let whole = comments_svg(&plan);
+        let parts = figure_parts("comments", &plan);
+        assert!(whole.height_mm > 184.0, "{} mm", whole.height_mm);
+        assert!(parts.len() >= 2);
+        for p in &parts {
+            assert!(p.height_mm <= 184.1, "a part of {} mm", p.height_mm);
+        }
+        // Every round once, in order, across the parts.
+        let text: String = parts.iter().map(|p| p.alt.as_str()).collect();
+        let mut at = 0;
+        for r in &plan.rounds {
+            let title = format!("{}: ", r.title);
+            let i = text[at..]
+                .find(&title)
+                .unwrap_or_else(|| panic!("{} missing or out of order", r.id));
+            at += i + title.len();
+            assert!(!text[at..].contains(&title), "{} twice", r.id);
+        }
+        assert!(!parts[0].alt.starts_with("Vazhdim"));
+        assert!(parts[1..].iter().all(|p| p.alt.starts_with("Vazhdim. ")));
+        // One scale: the axis of every part runs to the largest total of
+        // all rounds (37 comments in the sample's public consultation: 0 …
+        // 40), not to its own (at most 7 in the later parts: 0 … 8).
+        for p in &parts {
+            assert!(p.source.contains(">40</text>"), "{}", p.alt);
+        }
     }
 
     #[test]
