@@ -193,10 +193,12 @@ fn layout_axis(t: &mut Timeline, line: f64) {
     let step = [1, 2, 3, 4, 6, 12]
         .into_iter()
         .find(|&s| f64::from(s) * t.month_w >= widest + 4.0);
+    // Every twelve months would print "janar" under every year: the years
+    // say it alone.
     let labelled = |m: i32| match step {
         Some(1) => true,
+        Some(12) | None => false,
         Some(s) => m.rem_euclid(12) % s == 0,
-        None => false,
     };
     let mut years: Vec<TextBlock> = Vec::new();
     for i in 0..t.months {
@@ -253,6 +255,16 @@ fn layout_axis(t: &mut Timeline, line: f64) {
         years.remove(0);
     }
     let kept = thin(years, clear);
+    // A year whose number gave way to the one before it keeps no grid line
+    // either: its line ran through that number (over decades, a line every
+    // year through labels every three years). The lines left are those of
+    // the years shown.
+    t.gridlines.retain(|&(x, year)| {
+        !year
+            || !kept
+                .iter()
+                .any(|l| l.bbox().x < x && x < l.bbox().right() + 3.0)
+    });
     t.axis_labels.extend(kept);
 }
 
@@ -708,6 +720,43 @@ mod tests {
         // December 2019 is too narrow for "2019"; the years after it show.
         assert_eq!(years.first(), Some(&"2020"));
         assert!(years.len() >= 6, "{years:?}");
+    }
+
+    #[test]
+    fn forty_years_draw_no_line_through_a_year() {
+        let p = Process {
+            title: "Procesi".into(),
+            phases: vec![phase("Zbatimi", Date::month(2020, 6), Date::month(2060, 5))],
+        };
+        maybe_dump_svg("timeline-40y", timeline_svg(&p));
+        let t = layout(&p);
+        assert_no_overlap(&t.text_boxes());
+        let years: Vec<&TextBlock> = t
+            .axis_labels
+            .iter()
+            .filter(|l| l.weight == Weight::Bold)
+            .collect();
+        assert!(years.len() >= 8, "{}", years.len());
+        // No grid line crosses a label of the axis; each year shown after
+        // the first starts at a line of its own.
+        for &(x, _) in &t.gridlines {
+            for l in &t.axis_labels {
+                let b = l.bbox();
+                assert!(
+                    !(b.x < x && x < b.right()),
+                    "a line at {x} through {:?}",
+                    l.lines
+                );
+            }
+        }
+        for y in &years[1..] {
+            assert!(t
+                .gridlines
+                .iter()
+                .any(|&(x, year)| year && (y.x - 1.5 - x).abs() < 1e-6));
+        }
+        // No month names: "janar" under every year says nothing.
+        assert!(t.axis_labels.iter().all(|l| l.weight == Weight::Bold));
     }
 
     #[test]
