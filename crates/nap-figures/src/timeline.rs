@@ -159,7 +159,13 @@ fn layout_range(process: &Process, range: Range<usize>) -> Timeline {
     let axis_line = AXIS_SIZE * LEADING;
     let rows_top = if months > 0 {
         layout_axis(&mut t, axis_line);
-        2.0 * axis_line + 3.0
+        // Over many years the axis shows years only: no empty row of months.
+        let month_row = t.axis_labels.iter().any(|l| l.weight == Weight::Regular);
+        if month_row {
+            2.0 * axis_line + 3.0
+        } else {
+            axis_line + 4.0
+        }
     } else {
         0.0
     };
@@ -755,8 +761,12 @@ mod tests {
                 .iter()
                 .any(|&(x, year)| year && (y.x - 1.5 - x).abs() < 1e-6));
         }
-        // No month names: "janar" under every year says nothing.
+        // No month names: "janar" under every year says nothing; and no
+        // empty row for them above the phases.
         assert!(t.axis_labels.iter().all(|l| l.weight == Weight::Bold));
+        assert!(t.rows_y.0 < 2.0 * AXIS_SIZE * LEADING, "{}", t.rows_y.0);
+        let page = Rect::new(0.0, 0.0, WIDTH_PT, t.height);
+        assert!(t.text_boxes().iter().all(|b| page.contains(b)));
     }
 
     #[test]
