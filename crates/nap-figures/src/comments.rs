@@ -438,8 +438,55 @@ pub fn comments_parts(plan: &Plan) -> Vec<Svg> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata::{comment, seed_plan, SEED_COMMENTS};
+    use crate::testdata::{assert_no_overlap, comment, seed_plan, SEED_COMMENTS};
     use nap_model::Round;
+
+    #[test]
+    fn parts_of_any_size_fit_and_keep_their_labels_apart() {
+        // Rounds from 1 to 90, titles from one word to four lines, totals
+        // from 1 to 400: every part fits the page part, its text boxes do
+        // not overlap, and the rounds are split in order, none lost.
+        for (n, words, spread) in [
+            (1, 1, 1),
+            (9, 3, 40),
+            (14, 12, 400),
+            (37, 30, 7),
+            (90, 2, 3),
+        ] {
+            let mut plan = seed_plan();
+            plan.rounds.clear();
+            plan.comments.clear();
+            let mut k = 0;
+            for r in 0..n {
+                let id = format!("r{r}");
+                let title = vec!["Takimi"; (r % words) + 1].join(" ") + &format!(" {r}");
+                plan.rounds.push(Round {
+                    id: id.clone(),
+                    title,
+                });
+                for c in 0..(r * 7919 % spread) + 1 {
+                    k += 1;
+                    plan.comments.push(comment(k, &id, Disposition::ALL[c % 4]));
+                }
+            }
+            let tallies = tally(&plan);
+            let parts = comments_parts(&plan);
+            let mut next = 0;
+            for p in &parts {
+                assert!(
+                    p.height_mm <= 184.1,
+                    "{n} rounds: a part of {} mm",
+                    p.height_mm
+                );
+                let (_, listed) = p.alt.split_once("për to: ").expect("the alt's list");
+                let rounds = listed.split("; ").count();
+                let c = layout_of(&tallies, next..next + rounds);
+                assert_no_overlap(&c.text_boxes());
+                next += rounds;
+            }
+            assert_eq!(next, n, "{n} rounds");
+        }
+    }
 
     #[test]
     fn bars_follow_the_round_order_and_sum_to_the_totals() {
