@@ -417,16 +417,7 @@ pub fn comments_parts(plan: &Plan) -> Vec<Svg> {
     let tallies = tally(plan);
     let whole = layout_of(&tallies, 0..tallies.len());
     let (top, bottom) = whole.rows_y;
-    let mut last = top;
-    let rows: Vec<f64> = whole
-        .rows
-        .iter()
-        .map(|r| {
-            let h = r.bottom - last;
-            last = r.bottom;
-            h
-        })
-        .collect();
+    let rows = crate::heights(top, whole.rows.iter().map(|r| r.bottom));
     crate::parts(
         top + whole.height - bottom,
         &rows,

@@ -144,6 +144,19 @@ pub(crate) fn parts(
         .collect()
 }
 
+/// The heights of rows that follow each other from `top`, given their
+/// bottoms in order.
+pub(crate) fn heights(top: f64, bottoms: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut last = top;
+    bottoms
+        .map(|b| {
+            let h = b - last;
+            last = b;
+            h
+        })
+        .collect()
+}
+
 /// Rows (their heights, in order) grouped into parts no taller than
 /// [`MAX_PART_PT`] with `fixed` (axis, legend) added to each; a row taller
 /// than that on its own is a part by itself.

@@ -540,16 +540,7 @@ fn drawn(layout: &Timeline, process: &Process, range: Range<usize>) -> Svg {
 pub fn timeline_parts(process: &Process) -> Vec<Svg> {
     let whole = layout(process);
     let (top, bottom) = whole.rows_y;
-    let mut last = top;
-    let rows: Vec<f64> = whole
-        .rows
-        .iter()
-        .map(|r| {
-            let h = r.band.bottom() - last;
-            last = r.band.bottom();
-            h
-        })
-        .collect();
+    let rows = crate::heights(top, whole.rows.iter().map(|r| r.band.bottom()));
     crate::parts(
         top + whole.height - bottom,
         &rows,
