@@ -21,8 +21,12 @@ use std::sync::Arc;
 /// half the text width).
 const QUOTE_STEP: u32 = 567;
 const MAX_INDENT: u32 = 4_536;
-/// Left and right cell margins (see `tblCellMar`).
-const CELL_MARGIN: u32 = 108;
+/// Left and right cell margins (see `tblCellMar`): 4.5 pt, with 9.5 pt
+/// table text, as the PDF's cells, whose column widths the DOCX takes for
+/// tables that do not declare them.
+const CELL_MARGIN: u32 = 90;
+/// The cell margins of a compact table (3 pt, as the PDF's).
+const CELL_MARGIN_COMPACT: u32 = 60;
 const HEADER_FILL: &str = "D9E2F3";
 const LABEL_FILL: &str = "F2F2F2";
 const EMU_PER_TWIP: f64 = 635.0;
@@ -86,6 +90,8 @@ struct Ctx {
     list_depth: u8,
     quoted: bool,
     cell: CellKind,
+    /// In a cell of a compact table ([`Table::compact`]): smaller type.
+    compact: bool,
 }
 
 enum Task<'a> {
@@ -116,6 +122,9 @@ struct Writer<'a> {
     media: Vec<Media>,
     ordered: Vec<OrderedNum>,
     notes: Notes,
+    /// Sizes tables without declared column widths as the PDF does; made
+    /// at the first such table.
+    sizer: Option<nap_layout::ColumnSizer>,
 }
 
 pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) -> Body {
@@ -145,6 +154,7 @@ pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) 
         media: Vec::new(),
         ordered: Vec::new(),
         notes: Notes::default(),
+        sizer: None,
     };
     w.out.push_str(&format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
@@ -159,6 +169,7 @@ pub fn render(doc: &Document, outline: &Outline, rasters: &Rasters, when: &str) 
         list_depth: 0,
         quoted: false,
         cell: CellKind::Outside,
+        compact: false,
     };
     let mut stack: Vec<Task> = doc
         .blocks
@@ -457,6 +468,7 @@ impl<'a> Writer<'a> {
         numbering: Option<(u32, u8)>,
     ) {
         let style_id = match style {
+            ParaStyle::Normal if ctx.cell != CellKind::Outside && ctx.compact => "TableTextCompact",
             ParaStyle::Normal if ctx.cell != CellKind::Outside => "TableText",
             ParaStyle::Normal if ctx.quoted => "Quote",
             ParaStyle::Normal if ctx.list_depth > 0 => "ListParagraph",
@@ -477,6 +489,12 @@ impl<'a> Writer<'a> {
             )),
             None => self.indent(ctx.indent),
         }
+        // Justified text in narrow cells makes rivers: cells are ragged, as
+        // in the PDF.
+        let align = match align {
+            Align::Justify if ctx.cell != CellKind::Outside => Align::Left,
+            other => other,
+        };
         self.out.push_str(jc(align));
         self.paragraph_mark(content);
         self.out.push_str("</w:pPr>");
@@ -694,27 +712,44 @@ impl<'a> Writer<'a> {
     fn table(&mut self, table: &'a Table, ctx: Ctx, stack: &mut Vec<Task<'a>>) {
         let span = |c: &nap_doc::Cell| usize::from(c.colspan.max(1));
         let n = if table.columns.is_empty() {
-            table
-                .rows
-                .iter()
-                .map(|r| r.cells.iter().map(span).sum::<usize>())
-                .max()
-                .unwrap_or(0)
+            table.column_count()
         } else {
             table.columns.len()
+        };
+        let compact = table.compact();
+        let margin = if compact {
+            CELL_MARGIN_COMPACT
+        } else {
+            CELL_MARGIN
         };
         if table.rows.is_empty() || n == 0 {
             // Word requires at least one row and one column.
             return;
         }
         let indent = ctx.indent.min(ctx.width / 2);
-        let widths = column_widths(&table.columns, n, ctx.width - indent);
+        let declared = table.columns.len() == n
+            && table
+                .columns
+                .iter()
+                .all(|c| c.is_some_and(|v| v > 0.0 && v.is_finite()));
+        let widths = if declared {
+            column_widths(&table.columns, n, ctx.width - indent)
+        } else {
+            // The PDF layout's widths for this container, in the same
+            // proportions (twentieths of a point → points and back).
+            let points = self
+                .sizer
+                .get_or_insert_with(nap_layout::ColumnSizer::new)
+                .widths(table, (ctx.width - indent) as f32 / 20.0);
+            let sized: Vec<Option<f32>> = points.into_iter().take(n).map(Some).collect();
+            column_widths(&sized, n, ctx.width - indent)
+        };
         let total: u32 = widths.iter().sum();
         self.out.push_str(&format!(
             "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{total}\" w:type=\"dxa\"/>\
              <w:tblInd w:w=\"{indent}\" w:type=\"dxa\"/>{TABLE_BORDERS}<w:tblLayout w:type=\"fixed\"/>\
-             <w:tblCellMar><w:top w:w=\"57\" w:type=\"dxa\"/><w:left w:w=\"{CELL_MARGIN}\" w:type=\"dxa\"/>\
-             <w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{CELL_MARGIN}\" w:type=\"dxa\"/></w:tblCellMar>\
+             <w:tblCellMar><w:top w:w=\"57\" w:type=\"dxa\"/><w:left w:w=\"{margin}\" w:type=\"dxa\"/>\
+             <w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{margin}\" w:type=\"dxa\"/></w:tblCellMar>\
              </w:tblPr><w:tblGrid>"
         ));
         for w in &widths {
@@ -760,10 +795,11 @@ impl<'a> Writer<'a> {
                 };
                 let cell_ctx = Ctx {
                     indent: 0,
-                    width: width.saturating_sub(2 * CELL_MARGIN).max(CELL_MARGIN),
+                    width: width.saturating_sub(2 * margin).max(margin),
                     list_depth: 0,
                     quoted: false,
                     cell: kind,
+                    compact,
                 };
                 stack.push(Task::CellEnd);
                 stack.extend(cell.blocks.iter().rev().map(|b| Task::Block(b, cell_ctx)));

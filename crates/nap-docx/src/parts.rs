@@ -221,7 +221,15 @@ pub fn styles(meta: &Meta) -> String {
         "Table Text",
         "Normal",
         "<w:spacing w:before=\"0\" w:after=\"60\" w:line=\"240\" w:lineRule=\"auto\"/>",
-        "<w:sz w:val=\"20\"/><w:szCs w:val=\"20\"/>",
+        "<w:sz w:val=\"19\"/><w:szCs w:val=\"19\"/>",
+    );
+    para(
+        &mut s,
+        "TableTextCompact",
+        "Table Text Compact",
+        "TableText",
+        "<w:spacing w:before=\"0\" w:after=\"40\" w:line=\"240\" w:lineRule=\"auto\"/>",
+        "<w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/>",
     );
     // Separates a table from what follows: Word and LibreOffice merge two
     // adjacent tables, and a cell must not end with a table.

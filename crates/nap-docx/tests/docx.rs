@@ -986,3 +986,78 @@ fn whole_paragraph_changes_track_the_paragraph_mark() {
         ]
     );
 }
+
+/// A Markdown table (no declared widths) of a name column and `quarters`
+/// columns of seven-digit amounts, its cells justified as body text is.
+fn budget(quarters: usize) -> Table {
+    let cell = |t: &str| Cell {
+        blocks: vec![Block::Paragraph {
+            style: ParaStyle::Normal,
+            align: Align::Justify,
+            content: vec![Inline::plain(t)],
+        }],
+        colspan: 1,
+    };
+    let mut head = vec![cell("Institucioni")];
+    head.extend((0..quarters).map(|q| cell(&format!("T{} {}", q % 4 + 1, 2019 + q / 4))));
+    let mut body = vec![cell("Ministria e Financave dhe Ekonomisë")];
+    body.extend((0..quarters).map(|q| cell(&format!("1.{:03}.567", 234 + q))));
+    Table {
+        columns: vec![None; quarters + 1],
+        header_rows: 1,
+        rows: vec![Row { cells: head }, Row { cells: body }],
+        label_column: false,
+    }
+}
+
+#[test]
+fn tables_without_widths_take_the_pdf_layouts_columns_and_wide_ones_are_compact() {
+    let mut doc = nap_doc::sample();
+    doc.blocks = vec![Block::Table(budget(5)), Block::Table(budget(9))];
+    let bytes = nap_docx::docx(&doc);
+    let document = part(&bytes, "word/document.xml");
+    let xml = parse(&document);
+    let tables: Vec<Node> = all(&xml, "tbl").collect();
+    assert_eq!(tables.len(), 2);
+    for (t, table) in tables.iter().zip([budget(5), budget(9)]) {
+        let grid: Vec<f32> = t
+            .descendants()
+            .filter(|n| n.has_tag_name((W, "gridCol")))
+            .filter_map(|g| wattr(g, "w"))
+            .map(|w| w.parse().unwrap())
+            .collect();
+        // The PDF layout's proportions (not equal columns: the names get
+        // more room than the amounts), filling the text width.
+        let points = nap_layout::ColumnSizer::new().widths(&table, grid.iter().sum::<f32>() / 20.0);
+        assert_eq!(grid.len(), points.len());
+        for (g, p) in grid.iter().zip(&points) {
+            assert!((g / 20.0 - p).abs() <= 0.1, "{grid:?} against {points:?}");
+        }
+        assert!(grid[0] > 1.3 * grid[1], "{grid:?}");
+        // Cells are ragged, as in the PDF: justified text in narrow
+        // columns makes rivers.
+        assert!(!t
+            .descendants()
+            .any(|n| n.has_tag_name((W, "jc")) && wattr(n, "val") == Some("both")));
+    }
+    // More than eight columns: compact type and margins.
+    let style = |t: &Node| -> Vec<String> {
+        t.descendants()
+            .filter(|n| n.has_tag_name((W, "p")))
+            .filter_map(|p| style_of(p).map(str::to_string))
+            .collect()
+    };
+    assert!(style(&tables[0]).iter().all(|s| s == "TableText"));
+    assert!(style(&tables[1]).iter().all(|s| s == "TableTextCompact"));
+    let margin = |t: &Node| {
+        t.descendants()
+            .find(|n| n.has_tag_name((W, "tblCellMar")))
+            .and_then(|m| child(m, "left"))
+            .and_then(|l| wattr(l, "w"))
+            .map(str::to_string)
+    };
+    assert_eq!(margin(&tables[0]).as_deref(), Some("90"));
+    assert_eq!(margin(&tables[1]).as_deref(), Some("60"));
+    let styles = part(&bytes, "word/styles.xml");
+    assert!(styles.contains("w:styleId=\"TableTextCompact\""));
+}

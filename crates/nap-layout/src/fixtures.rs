@@ -28,7 +28,7 @@ fn justified(text: &str) -> Block {
     }
 }
 
-fn cell(t: &str) -> Cell {
+pub fn cell(t: &str) -> Cell {
     Cell {
         blocks: vec![Block::para(t)],
         colspan: 1,

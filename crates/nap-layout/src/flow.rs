@@ -32,6 +32,16 @@ const MAX_DEPTH: u32 = 24;
 /// Below this width, nested lists and quotes stop indenting.
 const MIN_WIDTH: f32 = 140.0;
 const CELL_PAD_X: f32 = 4.5;
+/// The cell padding of a compact table ([`Table::compact`]).
+const CELL_PAD_X_COMPACT: f32 = 3.0;
+
+fn cell_pad_x(t: &Table) -> f32 {
+    if t.compact() {
+        CELL_PAD_X_COMPACT
+    } else {
+        CELL_PAD_X
+    }
+}
 const CELL_PAD_Y: f32 = 3.5;
 
 #[derive(Clone)]
@@ -41,6 +51,8 @@ struct Ctx {
     depth: u32,
     list_level: u32,
     in_cell: bool,
+    /// In a cell of a compact table: smaller type.
+    compact: bool,
     header_cell: bool,
     quote: bool,
 }
@@ -54,6 +66,7 @@ impl Ctx {
             depth: 0,
             list_level: 0,
             in_cell: false,
+            compact: false,
             header_cell: false,
             quote: false,
         }
@@ -107,22 +120,6 @@ fn flatten(blocks: &[Block]) -> Vec<Block> {
         other => out.push(other.clone()),
     });
     out
-}
-
-/// Columns of a table: its declared columns or its widest row.
-fn table_cols(t: &Table) -> usize {
-    t.columns.len().max(
-        t.rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.colspan.max(1) as usize)
-                    .sum::<usize>()
-            })
-            .max()
-            .unwrap_or(0),
-    )
 }
 
 impl<'a> Flow<'a> {
@@ -198,7 +195,9 @@ impl<'a> Flow<'a> {
     }
 
     fn body_base(&self, ctx: &Ctx, align: Align) -> Base {
-        let (size, leading) = if ctx.in_cell {
+        let (size, leading) = if ctx.in_cell && ctx.compact {
+            (8.0, 10.5)
+        } else if ctx.in_cell {
             (9.5, 12.5)
         } else {
             (self.s.body_size, self.s.body_leading)
@@ -770,10 +769,15 @@ impl<'a> Flow<'a> {
                                 })
                                 .flatten()
                                 .collect();
-                            let base = self.body_base(ctx, Align::Left);
+                            let cell = Ctx {
+                                in_cell: true,
+                                compact: t.compact(),
+                                ..ctx.clone()
+                            };
+                            let base = self.body_base(&cell, Align::Left);
                             let (a, b) = para::measure(&mut self.fonts, &text, &base);
-                            rmin += a + 2.0 * CELL_PAD_X;
-                            rmax += b + 2.0 * CELL_PAD_X;
+                            rmin += a + 2.0 * cell_pad_x(t);
+                            rmax += b + 2.0 * cell_pad_x(t);
                         }
                         tmin = tmin.max(rmin);
                         tmax = tmax.max(rmax);
@@ -789,6 +793,9 @@ impl<'a> Flow<'a> {
         (min, max)
     }
 
+    /// The widths of `t`'s columns in a container `width` wide: the
+    /// declared ones scaled to it, else by the cells' content (their
+    /// widest word and their whole text, as browsers size auto tables).
     fn column_widths(&mut self, t: &Table, ncols: usize, width: f32, ctx: &Ctx) -> Vec<f32> {
         if t.columns.len() == ncols
             && t.columns
@@ -804,10 +811,12 @@ impl<'a> Flow<'a> {
         }
         let cell_ctx = Ctx {
             in_cell: true,
+            compact: t.compact(),
             w: width,
             ..ctx.clone()
         };
-        let mut mins = vec![2.0 * CELL_PAD_X + 12.0; ncols];
+        let pad = cell_pad_x(t);
+        let mut mins = vec![2.0 * pad + 12.0; ncols];
         let mut maxs = mins.clone();
         for row in &t.rows {
             let mut col = 0;
@@ -818,8 +827,8 @@ impl<'a> Flow<'a> {
                 }
                 if span == 1 {
                     let (mn, mx) = self.measure(&cell.blocks, &cell_ctx);
-                    mins[col] = mins[col].max(mn + 2.0 * CELL_PAD_X + 1.0);
-                    maxs[col] = maxs[col].max(mx + 2.0 * CELL_PAD_X + 1.0);
+                    mins[col] = mins[col].max(mn + 2.0 * pad + 1.0);
+                    maxs[col] = maxs[col].max(mx + 2.0 * pad + 1.0);
                 }
                 col += span;
             }
@@ -846,12 +855,13 @@ impl<'a> Flow<'a> {
     }
 
     fn table(&mut self, t: &Table, ctx: &Ctx, out: &mut Vec<VElem>, parent: u32) {
-        let ncols = table_cols(t);
+        let ncols = t.column_count();
         // `Summary::of` counts the tables that pass here.
         if ncols == 0 || t.rows.is_empty() {
             return;
         }
         let widths = self.column_widths(t, ncols, ctx.w, ctx);
+        let pad = cell_pad_x(t);
         let node = self.node(StructKind::Table, parent);
         let tid = self.next_table;
         self.next_table += 1;
@@ -882,10 +892,11 @@ impl<'a> Flow<'a> {
                 };
                 let cn = self.node(kind, tr);
                 let cctx = Ctx {
-                    x: x + CELL_PAD_X,
-                    w: (w - 2.0 * CELL_PAD_X).max(12.0),
+                    x: x + pad,
+                    w: (w - 2.0 * pad).max(12.0),
                     depth: ctx.depth + 1,
                     in_cell: true,
+                    compact: t.compact(),
                     header_cell: is_header,
                     list_level: 0,
                     quote: false,
@@ -924,7 +935,7 @@ impl<'a> Flow<'a> {
                 });
                 col += 1;
             }
-            let min_h = 12.5 + 2.0 * CELL_PAD_Y;
+            let min_h = if t.compact() { 10.5 } else { 12.5 } + 2.0 * CELL_PAD_Y;
             let h = cells
                 .iter()
                 .map(|(b, _)| b.h + 2.0 * CELL_PAD_Y)
@@ -1194,7 +1205,7 @@ impl Summary {
                 }
                 Block::Quote(inner) => stack.extend(inner.iter().map(|b| (b, depth + 1))),
                 Block::Table(t) => {
-                    if depth <= MAX_DEPTH && table_cols(t) > 0 && !t.rows.is_empty() {
+                    if depth <= MAX_DEPTH && t.column_count() > 0 && !t.rows.is_empty() {
                         sum.tables += 1;
                     }
                     for c in t.rows.iter().flat_map(|r| &r.cells) {
@@ -1952,4 +1963,24 @@ mod tests {
             .unwrap()
             .install(|| assert_eq!(chunks(&large, Split::Auto).len(), 1));
     }
+}
+
+/// [`Flow::column_widths`] of a table in a container `width` points wide,
+/// with the fonts and hyphenator of `caches` (made on first use, kept for the
+/// next table).
+pub(crate) fn table_widths(
+    s: &Settings,
+    caches: &mut Option<(Fonts, Hyph)>,
+    t: &Table,
+    width: f32,
+) -> Vec<f32> {
+    let by_id = HashMap::new();
+    let mut f = Flow::new_with(s, &[], &by_id, caches.take());
+    let ctx = Ctx {
+        w: width,
+        ..Ctx::body(s)
+    };
+    let widths = f.column_widths(t, t.column_count(), width, &ctx);
+    *caches = Some((f.fonts, f.hyph));
+    widths
 }

@@ -296,6 +296,29 @@ impl Paged {
     }
 }
 
+/// Sizes the columns of tables as the PDF layout does, for the DOCX writer:
+/// a table whose column widths are not declared (a Markdown table) gets the
+/// same proportions in both formats, by the same fonts, instead of equal
+/// columns in Word that squeezed a column of names beside columns of
+/// numbers.
+#[derive(Default)]
+pub struct ColumnSizer {
+    settings: Settings,
+    caches: Option<(fonts::Fonts, hyph::Hyph)>,
+}
+
+impl ColumnSizer {
+    pub fn new() -> ColumnSizer {
+        ColumnSizer::default()
+    }
+
+    /// The widths, in points, of `table`'s columns ([`nap_doc::Table::column_count`]
+    /// of them) in a container `width` points wide.
+    pub fn widths(&mut self, table: &nap_doc::Table, width: f32) -> Vec<f32> {
+        flow::table_widths(&self.settings, &mut self.caches, table, width)
+    }
+}
+
 /// Page geometry and type sizes. `Default` is the published A4 layout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {

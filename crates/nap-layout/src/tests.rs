@@ -165,6 +165,69 @@ fn long_table_repeats_its_header_on_every_page_it_spans() {
     }
 }
 
+/// A budget by quarter: an institution column and `quarters` columns of
+/// seven-digit amounts, columns not declared (sized by their content).
+fn budget_table(quarters: usize) -> nap_doc::Table {
+    use crate::fixtures::cell;
+    let mut head = vec![cell("Institucioni")];
+    head.extend((0..quarters).map(|q| cell(&format!("T{} {}", q % 4 + 1, 2019 + q / 4))));
+    let mut rows = vec![nap_doc::Row { cells: head }];
+    for (r, name) in ["Ministria e Financave dhe Ekonomisë", "Bashkia Tiranë"]
+        .iter()
+        .enumerate()
+    {
+        let mut cells = vec![cell(name)];
+        cells.extend((0..quarters).map(|q| cell(&amount(r, q))));
+        rows.push(nap_doc::Row { cells });
+    }
+    nap_doc::Table {
+        columns: Vec::new(),
+        header_rows: 1,
+        rows,
+        label_column: false,
+    }
+}
+
+fn amount(row: usize, q: usize) -> String {
+    let n = (row + 1) * 1_234_567 + q * 1_111;
+    format!(
+        "{}.{:03}.{:03}",
+        n / 1_000_000,
+        n / 1_000 % 1_000,
+        n % 1_000
+    )
+}
+
+#[test]
+fn a_table_of_nine_quarters_keeps_its_numbers_whole_in_compact_type() {
+    let t = budget_table(9);
+    assert!(t.compact());
+    assert!(!budget_table(7).compact(), "eight columns");
+    assert!(budget_table(8).compact(), "nine columns");
+    let p = layout(&doc_of(vec![Block::Table(t)]));
+    let runs: Vec<&GlyphRun> = p
+        .pages
+        .iter()
+        .flat_map(content_runs)
+        .map(|(r, _)| r)
+        .collect();
+    // Every amount is drawn whole on one line (at the body's 9.5 pt table
+    // type, "1.234.567" was broken between its digits), in 8 pt type.
+    for r in 0..2 {
+        for q in 0..9 {
+            let a = amount(r, q);
+            let run = runs
+                .iter()
+                .find(|g| g.text == a)
+                .unwrap_or_else(|| panic!("{a} is not drawn whole"));
+            assert_eq!(run.size, 8.0, "{a}");
+        }
+    }
+    // Words are whole too: no line of a cell ends inside one.
+    let words: Vec<&str> = runs.iter().map(|g| g.text.trim()).collect();
+    assert!(words.contains(&"Institucioni"), "{words:?}");
+}
+
 #[test]
 fn toc_page_numbers_are_the_pages_of_the_headings() {
     let p = layout(&stress(3));
