@@ -13,6 +13,15 @@ fn content_runs(page: &Page) -> impl Iterator<Item = (&GlyphRun, u32)> {
     })
 }
 
+/// The content's glyph runs of every page, in order.
+fn text_runs(p: &Paged) -> Vec<&GlyphRun> {
+    p.pages
+        .iter()
+        .flat_map(content_runs)
+        .map(|(r, _)| r)
+        .collect()
+}
+
 fn doc_of(blocks: Vec<Block>) -> Document {
     let mut d = nap_doc::sample();
     d.blocks = blocks;
@@ -61,12 +70,7 @@ fn unbreakable_300_characters_is_broken_at_characters_inside_the_margins() {
     let word = "ë".repeat(300);
     let p = layout(&doc_of(vec![Block::para(word.clone())]));
     let [left, _, right, _] = p.body;
-    let runs: Vec<&GlyphRun> = p
-        .pages
-        .iter()
-        .flat_map(content_runs)
-        .map(|(r, _)| r)
-        .collect();
+    let runs = text_runs(&p);
     assert!(runs.len() >= 3, "broken over several lines");
     let joined: String = runs.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(joined, word, "nothing lost or duplicated");
@@ -205,12 +209,7 @@ fn a_table_of_nine_quarters_keeps_its_numbers_whole_in_compact_type() {
     assert!(!budget_table(7).compact(), "eight columns");
     assert!(budget_table(8).compact(), "nine columns");
     let p = layout(&doc_of(vec![Block::Table(t)]));
-    let runs: Vec<&GlyphRun> = p
-        .pages
-        .iter()
-        .flat_map(content_runs)
-        .map(|(r, _)| r)
-        .collect();
+    let runs = text_runs(&p);
     // Every amount is drawn whole on one line (at the body's 9.5 pt table
     // type, "1.234.567" was broken between its digits), in 8 pt type.
     for r in 0..2 {
@@ -329,12 +328,7 @@ fn justified_lines_fill_the_measure_and_last_lines_do_not() {
         content: vec![Inline::plain(PARAS[0].repeat(3))],
     }]));
     let [left, _, right, _] = p.body;
-    let runs: Vec<&GlyphRun> = p
-        .pages
-        .iter()
-        .flat_map(content_runs)
-        .map(|(r, _)| r)
-        .collect();
+    let runs = text_runs(&p);
     let full = runs
         .iter()
         .filter(|r| (r.x + r.width() - right).abs() < 0.1)
