@@ -74,10 +74,17 @@ pub fn is_local_target(url: &str) -> bool {
 /// without a citation. `base` is where `text` starts in its file (for
 /// Markdown files, line 1; for a JSON or CSV field, the field's place, and
 /// then every report is at that place).
+/// The most columns a table may have before `nap check` warns: in the
+/// documents a table of more than eight columns is set in 8-point type, in
+/// which seven-digit amounts (`1.234.567`) fit up to eleven columns of the
+/// A4 text width (160 mm).
+pub const WIDE_TABLE_COLUMNS: usize = 11;
+
 pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str) {
-    // Cheap test first: most texts hold no link and no footnote at all.
+    // Cheap test first: most texts hold no link, footnote or table at all.
     let notes = text.contains("[^");
     if !(notes
+        || text.contains('|')
         || text.contains("](")
         || text.contains("]:")
         || text.contains("<file:")
@@ -147,6 +154,20 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
                 run.push_str(t);
                 continue;
             }
+            Event::Start(Tag::Table(aligns)) if aligns.len() > WIDE_TABLE_COLUMNS => {
+                let n = aligns.len();
+                cx.warning_at(
+                    file,
+                    pos_of(range.start),
+                    field,
+                    format!(
+                        "a table of {n} columns is too wide for an A4 page: its columns are about {} mm wide, so longer words and numbers in it are broken between characters",
+                        160 / n
+                    ),
+                )
+                .hint = Some("split it into two tables, or turn it so that its columns become rows".into());
+                continue;
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
                 continue;
@@ -196,6 +217,30 @@ mod tests {
     }
 
     const FILE: Pos = Pos { line: 1, col: 1 };
+
+    fn table(columns: usize) -> String {
+        let row = |c: &str| format!("|{}\n", vec![c; columns].join("|"));
+        format!(
+            "Buxheti:\n\n{}{}{}",
+            row(" T1 "),
+            row("---"),
+            row(" 1.234.567 ")
+        )
+    }
+
+    #[test]
+    fn a_table_too_wide_for_the_page_is_named_where_it_starts() {
+        assert!(said(&table(WIDE_TABLE_COLUMNS), FILE, "").is_empty());
+        let d = said(&table(16), FILE, "");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].0, d[0].1), (Some(3), Some(1)));
+        assert!(d[0].2.contains("a table of 16 columns"), "{}", d[0].2);
+        assert!(d[0].2.contains("about 10 mm"), "{}", d[0].2);
+        // In a JSON field: the field's place.
+        let at = Pos { line: 7, col: 12 };
+        let d = said(&table(12), at, "[0].description");
+        assert_eq!((d[0].0, d[0].1), (Some(7), Some(12)));
+    }
 
     /// A footnote is printed (see nap-compose), so its definition is no link
     /// to a local file and nothing is said about it; a local link inside a
