@@ -777,6 +777,7 @@ stored_cases! {
     control_characters => "control-characters",
     long_unbreakable_word => "long-unbreakable-word",
     unicode_scripts => "unicode-scripts",
+    wide_tables => "wide-tables",
 }
 
 #[test]
