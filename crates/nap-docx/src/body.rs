@@ -342,7 +342,16 @@ impl<'a> Writer<'a> {
                 style,
                 align,
                 content,
-            } => self.paragraph(*style, *align, content, ctx, None),
+            } => {
+                // A caption above a table or figure stays on its page (the
+                // next task is the next block in reading order).
+                let keep = *style == ParaStyle::Caption
+                    && matches!(
+                        stack.last(),
+                        Some(Task::Block(Block::Table(_) | Block::Figure(_), _))
+                    );
+                self.paragraph(*style, *align, content, ctx, None, keep)
+            }
             Block::List(list) => {
                 let ilvl = ctx.list_depth.min(LIST_LEVELS - 1);
                 let num = if list.ordered {
@@ -466,6 +475,7 @@ impl<'a> Writer<'a> {
         content: &[Inline],
         ctx: Ctx,
         numbering: Option<(u32, u8)>,
+        keep_next: bool,
     ) {
         let style_id = match style {
             ParaStyle::Normal if ctx.cell != CellKind::Outside && ctx.compact => "TableTextCompact",
@@ -481,6 +491,9 @@ impl<'a> Writer<'a> {
         };
         self.out
             .push_str(&format!("<w:p><w:pPr><w:pStyle w:val=\"{style_id}\"/>"));
+        if keep_next {
+            self.out.push_str("<w:keepNext/>");
+        }
         match numbering {
             Some((num, ilvl)) => self.out.push_str(&format!(
                 "<w:numPr><w:ilvl w:val=\"{ilvl}\"/><w:numId w:val=\"{num}\"/></w:numPr>\
@@ -543,11 +556,18 @@ impl<'a> Writer<'a> {
                 align,
                 content,
             }) => {
-                self.paragraph(*style, *align, content, ctx, Some((num, ilvl)));
+                self.paragraph(*style, *align, content, ctx, Some((num, ilvl)), false);
                 &blocks[1..]
             }
             _ => {
-                self.paragraph(ParaStyle::Normal, Align::Left, &[], ctx, Some((num, ilvl)));
+                self.paragraph(
+                    ParaStyle::Normal,
+                    Align::Left,
+                    &[],
+                    ctx,
+                    Some((num, ilvl)),
+                    false,
+                );
                 blocks
             }
         };

@@ -1061,3 +1061,36 @@ fn tables_without_widths_take_the_pdf_layouts_columns_and_wide_ones_are_compact(
     let styles = part(&bytes, "word/styles.xml");
     assert!(styles.contains("w:styleId=\"TableTextCompact\""));
 }
+
+#[test]
+fn a_caption_above_a_table_keeps_with_it_and_others_do_not() {
+    let caption = |t: &str| Block::Paragraph {
+        style: ParaStyle::Caption,
+        align: Align::Left,
+        content: vec![Inline::plain(t)],
+    };
+    let mut doc = nap_doc::sample();
+    doc.blocks = vec![
+        caption("Tabela 1: mbi tabelën"),
+        Block::Table(budget(2)),
+        caption("Shënim pa tabelë"),
+        Block::para("Teksti vijon."),
+    ];
+    let bytes = nap_docx::docx(&doc);
+    let document = part(&bytes, "word/document.xml");
+    let xml = parse(&document);
+    let kept: Vec<(String, bool)> = all(&xml, "p")
+        .filter(|p| style_of(*p) == Some("Caption"))
+        .map(|p| {
+            let keep = child(child(p, "pPr").unwrap(), "keepNext").is_some();
+            (text_of(p), keep)
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("Tabela 1: mbi tabelën".to_string(), true),
+            ("Shënim pa tabelë".to_string(), false)
+        ]
+    );
+}
