@@ -256,6 +256,18 @@ impl Table {
         self.columns.len().max(widest)
     }
 
+    /// Whether every column's width is declared (a positive, finite
+    /// number for each of [`Table::column_count`] columns): the writers then
+    /// scale them to the width they have; otherwise they size the columns
+    /// by their content, the same way in both formats.
+    pub fn widths_declared(&self) -> bool {
+        self.columns.len() == self.column_count()
+            && self
+                .columns
+                .iter()
+                .all(|c| c.is_some_and(|v| v > 0.0 && v.is_finite()))
+    }
+
     /// Whether the table is set compact: smaller type (8 pt instead of
     /// 9.5) and narrower cell margins, in both writers. A table of more
     /// than [`COMPACT_COLUMNS`] columns (a budget by quarter over two years)

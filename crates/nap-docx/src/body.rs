@@ -731,11 +731,7 @@ impl<'a> Writer<'a> {
 
     fn table(&mut self, table: &'a Table, ctx: Ctx, stack: &mut Vec<Task<'a>>) {
         let span = |c: &nap_doc::Cell| usize::from(c.colspan.max(1));
-        let n = if table.columns.is_empty() {
-            table.column_count()
-        } else {
-            table.columns.len()
-        };
+        let n = table.column_count();
         let compact = table.compact();
         let margin = if compact {
             CELL_MARGIN_COMPACT
@@ -747,12 +743,7 @@ impl<'a> Writer<'a> {
             return;
         }
         let indent = ctx.indent.min(ctx.width / 2);
-        let declared = table.columns.len() == n
-            && table
-                .columns
-                .iter()
-                .all(|c| c.is_some_and(|v| v > 0.0 && v.is_finite()));
-        let widths = if declared {
+        let widths = if table.widths_declared() {
             column_widths(&table.columns, n, ctx.width - indent)
         } else {
             // The PDF layout's widths for this container, in the same
@@ -761,7 +752,7 @@ impl<'a> Writer<'a> {
                 .sizer
                 .get_or_insert_with(nap_layout::ColumnSizer::new)
                 .widths(table, (ctx.width - indent) as f32 / 20.0);
-            let sized: Vec<Option<f32>> = points.into_iter().take(n).map(Some).collect();
+            let sized: Vec<Option<f32>> = points.into_iter().map(Some).collect();
             column_widths(&sized, n, ctx.width - indent)
         };
         let total: u32 = widths.iter().sum();

@@ -69,17 +69,19 @@ pub fn is_local_target(url: &str) -> bool {
     !web.iter().any(|p| u.starts_with(p)) && !u.is_empty()
 }
 
-/// Checks a text's Markdown: images and links that point to local files
-/// (never read or embedded) and footnotes cited without a note or written
-/// without a citation. `base` is where `text` starts in its file (for
-/// Markdown files, line 1; for a JSON or CSV field, the field's place, and
-/// then every report is at that place).
 /// The most columns a table may have before `nap check` warns: in the
 /// documents a table of more than eight columns is set in 8-point type, in
 /// which seven-digit amounts (`1.234.567`) fit up to eleven columns of the
-/// A4 text width (160 mm).
+/// A4 text width ([`TEXT_WIDTH_MM`]).
 pub const WIDE_TABLE_COLUMNS: usize = 11;
+/// The documents' text width on A4.
+const TEXT_WIDTH_MM: usize = 160;
 
+/// Checks a text's Markdown: images and links that point to local files
+/// (never read or embedded), footnotes cited without a note or written
+/// without a citation, and tables too wide for the page. `base` is where
+/// `text` starts in its file (for Markdown files, line 1; for a JSON or CSV
+/// field, the field's place, and then every report is at that place).
 pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &str) {
     // Cheap test first: most texts hold no link, footnote or table at all.
     let notes = text.contains("[^");
@@ -162,7 +164,7 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
                     field,
                     format!(
                         "a table of {n} columns is too wide for an A4 page: its columns are about {} mm wide, so longer words and numbers in it are broken between characters",
-                        160 / n
+                        TEXT_WIDTH_MM / n
                     ),
                 )
                 .hint = Some("split it into two tables, or turn it so that its columns become rows".into());

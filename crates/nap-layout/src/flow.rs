@@ -34,15 +34,25 @@ const MIN_WIDTH: f32 = 140.0;
 const CELL_PAD_X: f32 = 4.5;
 /// The cell padding of a compact table ([`Table::compact`]).
 const CELL_PAD_X_COMPACT: f32 = 3.0;
+const CELL_PAD_Y: f32 = 3.5;
 
-fn cell_pad_x(t: &Table) -> f32 {
-    if t.compact() {
+/// A cell's side padding, in a compact table or another.
+fn cell_pad_x(compact: bool) -> f32 {
+    if compact {
         CELL_PAD_X_COMPACT
     } else {
         CELL_PAD_X
     }
 }
-const CELL_PAD_Y: f32 = 3.5;
+
+/// A cell's type size and line distance, in a compact table or another.
+fn cell_type(compact: bool) -> (f32, f32) {
+    if compact {
+        (8.0, 10.5)
+    } else {
+        (9.5, 12.5)
+    }
+}
 
 #[derive(Clone)]
 struct Ctx {
@@ -195,10 +205,8 @@ impl<'a> Flow<'a> {
     }
 
     fn body_base(&self, ctx: &Ctx, align: Align) -> Base {
-        let (size, leading) = if ctx.in_cell && ctx.compact {
-            (8.0, 10.5)
-        } else if ctx.in_cell {
-            (9.5, 12.5)
+        let (size, leading) = if ctx.in_cell {
+            cell_type(ctx.compact)
         } else {
             (self.s.body_size, self.s.body_leading)
         };
@@ -758,6 +766,13 @@ impl<'a> Flow<'a> {
                     // Nested tables: the sum over cells of a row, roughly.
                     let mut tmin = 0.0f32;
                     let mut tmax = 0.0f32;
+                    let cell = Ctx {
+                        in_cell: true,
+                        compact: t.compact(),
+                        ..ctx.clone()
+                    };
+                    let base = self.body_base(&cell, Align::Left);
+                    let pad = cell_pad_x(cell.compact);
                     for r in &t.rows {
                         let (mut rmin, mut rmax) = (0.0, 0.0);
                         for c in &r.cells {
@@ -769,15 +784,9 @@ impl<'a> Flow<'a> {
                                 })
                                 .flatten()
                                 .collect();
-                            let cell = Ctx {
-                                in_cell: true,
-                                compact: t.compact(),
-                                ..ctx.clone()
-                            };
-                            let base = self.body_base(&cell, Align::Left);
                             let (a, b) = para::measure(&mut self.fonts, &text, &base);
-                            rmin += a + 2.0 * cell_pad_x(t);
-                            rmax += b + 2.0 * cell_pad_x(t);
+                            rmin += a + 2.0 * pad;
+                            rmax += b + 2.0 * pad;
                         }
                         tmin = tmin.max(rmin);
                         tmax = tmax.max(rmax);
@@ -797,11 +806,7 @@ impl<'a> Flow<'a> {
     /// declared ones scaled to it, else by the cells' content (their
     /// widest word and their whole text, as browsers size auto tables).
     fn column_widths(&mut self, t: &Table, ncols: usize, width: f32, ctx: &Ctx) -> Vec<f32> {
-        if t.columns.len() == ncols
-            && t.columns
-                .iter()
-                .all(|c| c.is_some_and(|v| v > 0.0 && v.is_finite()))
-        {
+        if t.widths_declared() {
             let total: f32 = t.columns.iter().map(|c| c.unwrap_or(0.0)).sum();
             return t
                 .columns
@@ -815,7 +820,7 @@ impl<'a> Flow<'a> {
             w: width,
             ..ctx.clone()
         };
-        let pad = cell_pad_x(t);
+        let pad = cell_pad_x(cell_ctx.compact);
         let mut mins = vec![2.0 * pad + 12.0; ncols];
         let mut maxs = mins.clone();
         for row in &t.rows {
@@ -861,7 +866,9 @@ impl<'a> Flow<'a> {
             return;
         }
         let widths = self.column_widths(t, ncols, ctx.w, ctx);
-        let pad = cell_pad_x(t);
+        // Counted once: `compact` walks every row.
+        let compact = t.compact();
+        let pad = cell_pad_x(compact);
         let node = self.node(StructKind::Table, parent);
         let tid = self.next_table;
         self.next_table += 1;
@@ -896,7 +903,7 @@ impl<'a> Flow<'a> {
                     w: (w - 2.0 * pad).max(12.0),
                     depth: ctx.depth + 1,
                     in_cell: true,
-                    compact: t.compact(),
+                    compact,
                     header_cell: is_header,
                     list_level: 0,
                     quote: false,
@@ -935,7 +942,7 @@ impl<'a> Flow<'a> {
                 });
                 col += 1;
             }
-            let min_h = if t.compact() { 10.5 } else { 12.5 } + 2.0 * CELL_PAD_Y;
+            let min_h = cell_type(compact).1 + 2.0 * CELL_PAD_Y;
             let h = cells
                 .iter()
                 .map(|(b, _)| b.h + 2.0 * CELL_PAD_Y)
@@ -1795,6 +1802,26 @@ fn finish(mut f: Flow, pager: Pager, doc: &Document, s: &Settings, title_page: b
     }
 }
 
+/// [`Flow::column_widths`] of a table in a container `width` points wide,
+/// with the fonts and hyphenator of `caches` (made on first use, kept for the
+/// next table).
+pub(crate) fn table_widths(
+    s: &Settings,
+    caches: &mut Option<(Fonts, Hyph)>,
+    t: &Table,
+    width: f32,
+) -> Vec<f32> {
+    let by_id = HashMap::new();
+    let mut f = Flow::new_with(s, &[], &by_id, caches.take());
+    let ctx = Ctx {
+        w: width,
+        ..Ctx::body(s)
+    };
+    let widths = f.column_widths(t, t.column_count(), width, &ctx);
+    *caches = Some((f.fonts, f.hyph));
+    widths
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1963,24 +1990,4 @@ mod tests {
             .unwrap()
             .install(|| assert_eq!(chunks(&large, Split::Auto).len(), 1));
     }
-}
-
-/// [`Flow::column_widths`] of a table in a container `width` points wide,
-/// with the fonts and hyphenator of `caches` (made on first use, kept for the
-/// next table).
-pub(crate) fn table_widths(
-    s: &Settings,
-    caches: &mut Option<(Fonts, Hyph)>,
-    t: &Table,
-    width: f32,
-) -> Vec<f32> {
-    let by_id = HashMap::new();
-    let mut f = Flow::new_with(s, &[], &by_id, caches.take());
-    let ctx = Ctx {
-        w: width,
-        ..Ctx::body(s)
-    };
-    let widths = f.column_widths(t, t.column_count(), width, &ctx);
-    *caches = Some((f.fonts, f.hyph));
-    widths
 }

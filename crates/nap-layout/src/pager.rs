@@ -304,8 +304,13 @@ impl Pager {
         let cut = if n.h <= room + 0.01 {
             Some(n.h)
         } else {
-            let fits = n.cuts.iter().copied().filter(|&c| c <= room + 0.01);
-            match fits.fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.max(c)))) {
+            let lowest = n
+                .cuts
+                .iter()
+                .copied()
+                .filter(|&c| c <= room + 0.01)
+                .max_by(f32::total_cmp);
+            match lowest {
                 Some(c) => Some(c),
                 None if self.notes.is_empty() && self.fresh => Some(first),
                 None => None,

@@ -742,6 +742,16 @@ fn note_runs<'a>(page: &'a Page, notes: &[u32]) -> Vec<&'a GlyphRun> {
         .collect()
 }
 
+/// The pages that print notes: index, page and their note lines.
+fn pages_with_notes<'a>(p: &'a Paged, notes: &[u32]) -> Vec<(usize, &'a Page, Vec<&'a GlyphRun>)> {
+    p.pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (i, page, note_runs(page, notes)))
+        .filter(|(_, _, runs)| !runs.is_empty())
+        .collect()
+}
+
 #[test]
 fn footnotes_sit_at_the_foot_of_the_page_that_cites_them() {
     let p = layout(&notes_doc(80));
@@ -750,13 +760,8 @@ fn footnotes_sit_at_the_foot_of_the_page_that_cites_them() {
     // 27 in the text (the long one, of paragraph 30, goes on over the next
     // pages' feet), 6 in the table's rows.
     assert_eq!(notes.len(), 33);
-    let mut at_foot = 0;
-    for (pi, page) in p.pages.iter().enumerate() {
-        let foot = note_runs(page, &notes);
-        if foot.is_empty() {
-            continue;
-        }
-        at_foot += 1;
+    let at_foot = pages_with_notes(&p, &notes);
+    for (pi, page, foot) in &at_foot {
         // Each number cited on the page (the small raised runs of its
         // text) is a note at its foot.
         let noted: String = foot.iter().map(|r| format!("{} ", r.text)).collect();
@@ -769,7 +774,11 @@ fn footnotes_sit_at_the_foot_of_the_page_that_cites_them() {
             );
         }
     }
-    assert!(at_foot >= 5, "notes at the foot of {at_foot} pages");
+    assert!(
+        at_foot.len() >= 5,
+        "notes at the foot of {} pages",
+        at_foot.len()
+    );
 }
 
 #[test]
@@ -882,13 +891,9 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
     let [left, _, right, _] = p.body;
     let notes = note_nodes(&p);
     let mut printed = String::new();
-    let mut pages_with_note = 0;
-    for (pi, page) in p.pages.iter().enumerate() {
-        let runs = note_runs(page, &notes);
-        if runs.is_empty() {
-            continue;
-        }
-        pages_with_note += 1;
+    let with_notes = pages_with_notes(&p, &notes);
+    for (pi, page, runs) in &with_notes {
+        let pi = *pi;
         if pi == 0 {
             assert!(content_runs(page).any(|(r, _)| r.text.contains("citon")));
         }
@@ -921,7 +926,7 @@ fn a_long_note_goes_on_over_the_next_pages_feet() {
             printed.push(' ');
         }
     }
-    assert!(pages_with_note >= 3, "on {pages_with_note} pages");
+    assert!(with_notes.len() >= 3, "on {} pages", with_notes.len());
     let got: Vec<&str> = printed
         .split_whitespace()
         .map(|w| w.trim_end_matches('\u{AD}'))
