@@ -117,6 +117,18 @@ pub enum Align {
     Justify,
 }
 
+impl Align {
+    /// The alignment a paragraph of this alignment takes in a table cell:
+    /// justified text in narrow cells makes rivers, so cells are ragged
+    /// (in both writers).
+    pub fn in_cell(self) -> Align {
+        match self {
+            Align::Justify => Align::Left,
+            other => other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct List {
     pub ordered: bool,

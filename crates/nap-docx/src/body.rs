@@ -502,11 +502,10 @@ impl<'a> Writer<'a> {
             )),
             None => self.indent(ctx.indent),
         }
-        // Justified text in narrow cells makes rivers: cells are ragged, as
-        // in the PDF.
-        let align = match align {
-            Align::Justify if ctx.cell != CellKind::Outside => Align::Left,
-            other => other,
+        let align = if ctx.cell == CellKind::Outside {
+            align
+        } else {
+            align.in_cell()
         };
         self.out.push_str(jc(align));
         self.paragraph_mark(content);

@@ -221,12 +221,7 @@ impl<'a> Flow<'a> {
             } else {
                 TEXT
             },
-            // Justified text in narrow cells makes rivers: cells are ragged.
-            align: if ctx.in_cell && align == Align::Justify {
-                Align::Left
-            } else {
-                align
-            },
+            align: if ctx.in_cell { align.in_cell() } else { align },
             hyphenate: ctx.w > 120.0,
         }
     }
