@@ -1,13 +1,8 @@
-//! The PDF writer (layout + serialization) on generated documents plus
-//! Markdown-made blocks: it must not panic, and must write a complete PDF
-//! (PDF/A may refuse a document with a reason, a plain PDF may not).
+//! `nap_fuzz_targets::targets::pdf_writer`: what it feeds and what must hold is
+//! documented there (and in fuzz/README.md).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nap_fuzz::doc::FuzzDoc;
+use nap_fuzz_targets::doc::FuzzDoc;
 
-fuzz_target!(|input: FuzzDoc| {
-    let doc = input.build();
-    nap_fuzz::check_document(&doc);
-    nap_fuzz::check_pdf(&doc, input.pdfa);
-});
+fuzz_target!(|input: FuzzDoc| nap_fuzz_targets::targets::pdf_writer(input));

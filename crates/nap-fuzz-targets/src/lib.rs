@@ -1,14 +1,21 @@
-//! Shared pieces of the fuzz targets: a scratch input folder on tmpfs, the
-//! invariants every stage promises (checked after each run), and a
-//! structure-aware [`nap_doc::Document`] generator for the writers, and one of
-//! SVG figures for the rasteriser.
+//! nap's fuzz targets, as plain functions ([`targets`]), and what they share:
+//! a scratch input folder on tmpfs, the invariants every stage promises
+//! (checked after each run), a structure-aware [`nap_doc::Document`]
+//! generator for the writers, and one of SVG figures for the rasteriser.
+//!
+//! `fuzz/` runs the targets coverage-guided under libFuzzer (nightly,
+//! `bench/fuzz.sh`); this crate's tests replay the committed regression and
+//! seed inputs and seeded pseudo-random ones through the same functions on
+//! stable, so `cargo test --workspace` (CI) checks them on every change.
 
 pub mod doc;
 pub mod svg;
+pub mod targets;
 
 use nap_doc::{Block, Document, Inline};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The minimal valid input folder (`tests/fixtures/check/ok/`), as text, so a
 /// reader target can put one fuzzed file among valid ones and reach the
@@ -16,45 +23,51 @@ use std::path::{Path, PathBuf};
 pub const BASE: [(&str, &str); 6] = [
     (
         "plan.json",
-        include_str!("../../tests/fixtures/check/ok/plan.json"),
+        include_str!("../../../tests/fixtures/check/ok/plan.json"),
     ),
     (
         "process/process.json",
-        include_str!("../../tests/fixtures/check/ok/process/process.json"),
+        include_str!("../../../tests/fixtures/check/ok/process/process.json"),
     ),
     (
         "process/intro.md",
-        include_str!("../../tests/fixtures/check/ok/process/intro.md"),
+        include_str!("../../../tests/fixtures/check/ok/process/intro.md"),
     ),
     (
         "areas/drejtesia/commitments.json",
-        include_str!("../../tests/fixtures/check/ok/areas/drejtesia/commitments.json"),
+        include_str!("../../../tests/fixtures/check/ok/areas/drejtesia/commitments.json"),
     ),
     (
         "areas/drejtesia/situation-analysis.md",
-        include_str!("../../tests/fixtures/check/ok/areas/drejtesia/situation-analysis.md"),
+        include_str!("../../../tests/fixtures/check/ok/areas/drejtesia/situation-analysis.md"),
     ),
     (
         "comments/komentet.csv",
-        include_str!("../../tests/fixtures/check/ok/comments/komentet.csv"),
+        include_str!("../../../tests/fixtures/check/ok/comments/komentet.csv"),
     ),
 ];
 
 /// A scratch copy of [`BASE`] in memory-backed storage (`/dev/shm` where it
-/// exists), one per process so parallel fuzzers never share it.
+/// exists), one per process and call so parallel fuzzers and tests never
+/// share one; removed when dropped.
 pub struct Folder {
     pub root: PathBuf,
 }
 
 impl Folder {
     pub fn new(target: &str) -> Folder {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
         let shm = Path::new("/dev/shm");
         let parent = if shm.is_dir() {
             shm.to_path_buf()
         } else {
             std::env::temp_dir()
         };
-        let root = parent.join(format!("nap-fuzz-{target}-{}", std::process::id()));
+        let root = parent.join(format!(
+            "nap-fuzz-{target}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&root);
         for (rel, _) in BASE {
             let dir = root
@@ -75,6 +88,12 @@ impl Folder {
             }
         }
         std::fs::write(self.root.join(rel), bytes).expect("scratch write");
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 
