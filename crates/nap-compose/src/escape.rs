@@ -146,9 +146,17 @@ pub fn scope_footnotes(md: &str) -> String {
                 _ => {}
             }
         }
+        // Only a label's first note is the one its citations find; a
+        // second note of the same label is printed as written, label and
+        // all, so it must keep the label its writer gave it.
+        let mut seen: Vec<&str> = Vec::new();
         let mut at: Vec<usize> = defined
             .iter()
-            .filter(|(l, _)| cited.iter().any(|(c, _)| c == l))
+            .filter(|(l, _)| {
+                let first = !seen.contains(&l.as_str());
+                seen.push(l);
+                first && cited.iter().any(|(c, _)| c == l)
+            })
             .chain(&cited)
             .map(|&(_, a)| a)
             .collect();
@@ -385,6 +393,32 @@ mod tests {
             })
             .collect();
         assert_eq!(texts, ["Teksti.", "[b] Pa citim, me [^a] brenda."]);
+    }
+
+    /// A label written twice: citations find the first note, and the second
+    /// is printed with the label its writer gave it, never the internal
+    /// prefix (it printed `[n960fee5b-1] …`).
+    #[test]
+    fn a_second_note_of_one_label_keeps_its_label() {
+        let out = scope_footnotes("Teksti[^1].\n\n[^1]: E para.\n\n[^1]: E dyta.\n");
+        let mut ctx = crate::markdown::Ctx::default();
+        let blocks = crate::markdown::blocks(&out, &mut ctx, Default::default());
+        let texts: Vec<String> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                nap_doc::Block::Paragraph { content, .. } => Some(nap_doc::plain_text(content)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["Teksti.", "[1] E dyta."]);
+        let note = blocks.iter().find_map(|b| match b {
+            nap_doc::Block::Paragraph { content, .. } => content.iter().find_map(|i| match i {
+                nap_doc::Inline::Note(n) => Some(nap_doc::plain_text(&n.content)),
+                _ => None,
+            }),
+            _ => None,
+        });
+        assert_eq!(note.as_deref(), Some("E para."));
     }
 
     /// Two values with the same labels merged into one chunk keep their own

@@ -614,7 +614,15 @@ fn final_build_has_no_draft_marking_and_an_approval_page() {
     assert!(!text.contains("DRAFT"));
     assert!(text.contains("MIRATIMI I PLANIT"));
     assert!(text.contains("Data e miratimit"));
-    assert!(text.contains("„Mirëqeverisja dhe Administrata Publike”"));
+    assert!(text.contains("„Mirëqeverisja dhe Administrata Publike“"));
+    // The plan goes to GMIP for approval: the page is a form to fill in,
+    // not a record of an approval that has not happened yet.
+    assert!(text.contains("i paraqitet për shqyrtim dhe miratim"));
+    assert!(!text.contains("u miratua"));
+    // A consultation round is a draft's; the final cover names none.
+    assert!(!text.contains("· Raundi i konsultimit:"), "{text}");
+    let draft = text_of(&compose(&sample_plan(), &opts(false)).unwrap().plan.blocks);
+    assert!(draft.contains("· Raundi i konsultimit:"));
     for b in &c.plan.blocks {
         assert!(!matches!(
             b,

@@ -280,14 +280,14 @@ pub fn summary_document(list: &ChangeList, meta: Meta) -> Document {
             match c.change {
                 Change::Added => {
                     b.push(Block::para(format!(
-                        "Angazhim i ri në fushën „{}”.",
+                        "Angazhim i ri në fushën „{}“.",
                         area(&c.area)
                     )));
                     continue;
                 }
                 Change::Removed => {
                     b.push(Block::para(format!(
-                        "Angazhimi u hoq nga fusha „{}”.",
+                        "Angazhimi u hoq nga fusha „{}“.",
                         area(&c.area)
                     )));
                     continue;

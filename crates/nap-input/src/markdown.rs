@@ -25,6 +25,7 @@ pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
         Err(e) => {
             let mut d = Diagnostic::error(file, e.message);
             d.line = e.line;
+            d.column = e.column;
             d.hint = e.hint;
             cx.push(d);
             return None;
@@ -189,7 +190,20 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
     if !run.is_empty() {
         uncited(cx, &mut run, run_at);
     }
+    let mut seen: Vec<String> = Vec::new();
     for (label, at) in defined {
+        let key = label.to_lowercase();
+        if seen.contains(&key) {
+            cx.warning_at(
+                file,
+                pos_of(at),
+                field,
+                format!("the footnote `[^{label}]` is written twice; citations find the first, and this one is printed where it is written, as `[{label}]`"),
+            )
+            .hint = Some("give each note its own label".into());
+            continue;
+        }
+        seen.push(key);
         if !cited.contains(&label.to_lowercase()) {
             cx.warning_at(
                 file,
@@ -282,6 +296,16 @@ mod tests {
                     "the footnote `[^tepër]` is cited nowhere in the text; it is printed where it is written".into()
                 ),
             ]
+        );
+        // A label written twice: the second note is named at its line.
+        let twice = said("A[^1].\n\n[^1]: E para.\n\n[^1]: E dyta.\n", FILE, "");
+        assert_eq!(
+            twice,
+            [(
+                Some(5),
+                Some(1),
+                "the footnote `[^1]` is written twice; citations find the first, and this one is printed where it is written, as `[1]`".into()
+            )]
         );
         // In a JSON field: at the field's place.
         let d = said("Pa[^x].", Pos { line: 7, col: 5 }, "objective");
