@@ -8,7 +8,7 @@ use std::path::Path;
 pub fn load_checked(inputs: &Path, final_rules: bool) -> Loaded {
     let mut loaded = load(inputs, &LoadOptions { final_rules });
     if let Some(plan) = &loaded.plan {
-        let more = crate::checks::plan(plan, &loaded.diagnostics);
+        let more = crate::checks::plan(plan, &loaded.diagnostics, final_rules);
         loaded.diagnostics.extend(more);
         nap_model::diag::sort(&mut loaded.diagnostics);
     }

@@ -11,20 +11,27 @@ const MAX_GLYPH_WARNINGS: usize = 50;
 
 /// Diagnostics about the plan as a whole (see the module documentation).
 /// `found` are the problems already reported (an area whose commitments
-/// file has errors is empty in `plan` because of them, not by choice).
-pub fn plan(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnostic> {
+/// file has errors is empty in `plan` because of them, not by choice);
+/// `final_rules`: the final plan's submission rules apply (`--final`).
+pub fn plan(plan: &Plan, found: &[Diagnostic], final_rules: bool) -> Vec<Diagnostic> {
     // Every text of the plan with its place, walked once for both checks.
     let places = places(plan);
     let mut out = missing_glyphs(&places);
     out.extend(long_titles(&places));
-    out.extend(areas_without_commitments(plan, found));
+    out.extend(areas_without_commitments(plan, found, final_rules));
     out
 }
 
-/// A policy area with no commitment yet (an early draft): it builds, and the
-/// plan says under the area's "Angazhimet" heading that they are still being
-/// drafted; the contract sets no minimum, so this is a reminder, not an error.
-fn areas_without_commitments(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnostic> {
+/// A policy area with no commitment yet (an early draft): a draft builds,
+/// and the plan says under the area's "Angazhimet" heading that they are
+/// still being drafted; the contract sets no minimum, so in a draft this is
+/// a reminder. The final plan, submitted for approval, cannot say that: under
+/// the final rules it is an error.
+fn areas_without_commitments(
+    plan: &Plan,
+    found: &[Diagnostic],
+    final_rules: bool,
+) -> Vec<Diagnostic> {
     plan.policy_areas
         .iter()
         .filter(|a| a.commitments.is_empty())
@@ -32,14 +39,25 @@ fn areas_without_commitments(plan: &Plan, found: &[Diagnostic]) -> Vec<Diagnosti
             let file = format!("areas/{}/commitments.json", a.id);
             let broken = found.iter().any(|d| d.is_error() && d.file == file);
             (!broken).then(|| {
-                Diagnostic::warning(
-                    file,
-                    format!(
-                        "the policy area `{}` has no commitments yet; the plan says they are still being drafted",
-                        a.id
-                    ),
-                )
-                .hint("add the area's commitments before the final build")
+                if final_rules {
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "the policy area `{}` has no commitments; the final plan cannot say they are still being drafted",
+                            a.id
+                        ),
+                    )
+                    .hint("add the area's commitments, or take the area out of plan.json's policy_areas")
+                } else {
+                    Diagnostic::warning(
+                        file,
+                        format!(
+                            "the policy area `{}` has no commitments yet; the plan says they are still being drafted",
+                            a.id
+                        ),
+                    )
+                    .hint("add the area's commitments before the final build")
+                }
             })
         })
         .collect()
@@ -245,12 +263,12 @@ mod tests {
     fn characters_without_a_glyph_are_named_with_their_place() {
         let mut plan = sample();
         assert!(
-            super::plan(&plan, &[]).is_empty(),
+            super::plan(&plan, &[], false).is_empty(),
             "the sample prints entirely"
         );
         plan.comments[3].comment.push_str(" 😀 中文 😀");
         plan.policy_areas[1].analysis.push_str("\n\nالعربية");
-        let diags = super::plan(&plan, &[]);
+        let diags = super::plan(&plan, &[], false);
         assert_eq!(diags.len(), 2, "{diags:#?}");
         let comment = diags
             .iter()
@@ -290,14 +308,19 @@ mod tests {
         let mut plan = sample();
         plan.policy_areas[2].commitments.clear();
         let id = plan.policy_areas[2].id.clone();
-        let diags = super::plan(&plan, &[]);
+        let diags = super::plan(&plan, &[], false);
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].file, format!("areas/{id}/commitments.json"));
         assert!(diags[0].message.contains("has no commitments yet"));
         assert!(!diags[0].is_error());
         // Empty because its file has errors: those say enough.
         let broken = nap_model::Diagnostic::error(diags[0].file.clone(), "malformed JSON");
-        assert!(super::plan(&plan, &[broken]).is_empty());
+        assert!(super::plan(&plan, &[broken], false).is_empty());
+        // The final plan cannot go to GMIP with an area still in drafting.
+        let fin = super::plan(&plan, &[], true);
+        assert_eq!(fin.len(), 1, "{fin:#?}");
+        assert!(fin[0].is_error());
+        assert!(fin[0].message.contains("has no commitments"));
     }
 
     #[test]
@@ -305,13 +328,13 @@ mod tests {
         let mut plan = sample();
         // At the limit: no warning.
         plan.title = "a".repeat(super::LONG_TITLE);
-        assert!(super::plan(&plan, &[]).is_empty());
+        assert!(super::plan(&plan, &[], false).is_empty());
         plan.title.push('b');
         let c = &mut plan.policy_areas[0].commitments[0];
         c.title = "fjalë ".repeat(2000).trim_end().to_string();
         let id = c.id.clone();
         let area = plan.policy_areas[0].id.clone();
-        let diags = super::plan(&plan, &[]);
+        let diags = super::plan(&plan, &[], false);
         assert_eq!(diags.len(), 2, "{diags:#?}");
         assert_eq!(diags[0].file, "plan.json");
         assert_eq!(diags[0].field.as_deref(), Some("title"));

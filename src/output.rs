@@ -61,8 +61,20 @@ pub fn write_folder(
     let lock = File::create(&lock_path).map_err(at(&lock_path))?;
     lock.lock().map_err(at(&lock_path))?;
 
+    // Something else than a folder where the version's folder goes is not a
+    // previous build: it is left alone, and nothing is written.
+    let target = out.join(name);
+    if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_dir()) {
+        return Err(OutputError {
+            path: target,
+            source: io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it exists and is not a folder (not a previous build); move it away",
+            ),
+        });
+    }
     let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_into(&tmp, files).and_then(|()| swap_into_place(&tmp, &out.join(name)));
+    let result = write_into(&tmp, files).and_then(|()| swap_into_place(&tmp, &target));
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
@@ -222,6 +234,29 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.contains(".tmp") || n.ends_with(".old"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    /// A file (or a link) where the version's folder goes is no previous
+    /// build: it stays as it was, and no scratch folder is left beside it
+    /// (the exchange used to swap it into the scratch name and leave it).
+    #[test]
+    fn a_file_in_the_version_folders_place_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("0.1-draft");
+        fs::write(&target, b"notes").unwrap();
+        let files = [OutFile {
+            name: "a.txt",
+            bytes: b"one".to_vec(),
+        }];
+        let err = write_folder(dir.path(), "0.1-draft", &files).unwrap_err();
+        assert_eq!(err.path, target);
+        assert_eq!(fs::read(&target).unwrap(), b"notes");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }

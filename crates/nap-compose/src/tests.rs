@@ -1113,3 +1113,38 @@ fn a_single_phase_is_spoken_of_in_the_singular() {
     let text = report_text(|_| {});
     assert!(text.contains("përshkruajnë 2 fazat një nga një"), "{text}");
 }
+
+fn plan_text(edit: impl FnOnce(&mut Plan)) -> String {
+    let mut plan = sample_plan();
+    edit(&mut plan);
+    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
+    text_of(&c.plan.blocks)
+}
+
+/// The plan's process section before any phase or comment is recorded
+/// speaks as the report does: no "me 0 faza … Fazat ishin:" over nothing,
+/// no table of zeros, no caption over an empty figure.
+#[test]
+fn a_plan_without_phases_or_comments_says_they_will_follow() {
+    let text = plan_text(|plan| plan.process.phases.clear());
+    assert!(
+        text.contains("Fazat e procesit të bashkëkrijimit do të përshkruhen këtu"),
+        "{text}"
+    );
+    assert!(!text.contains("0 faza"), "{text}");
+    assert!(!text.contains("Fazat kryesore të procesit"), "{text}");
+    assert!(text.contains("Figura 1: Komentet"), "{text}");
+
+    let text = plan_text(|plan| plan.comments.clear());
+    assert!(
+        text.contains("Nuk janë regjistruar ende komente nga palët e interesuara"),
+        "{text}"
+    );
+    assert!(!text.contains("u mblodhën 0 komente"), "{text}");
+    assert!(!text.contains("Tabela 1"), "{text}");
+    assert!(text.contains("Figura 1: Fazat kryesore"), "{text}");
+
+    let one = plan_text(|plan| plan.process.phases.truncate(1));
+    assert!(one.contains("me një fazë"), "{one}");
+    assert!(one.contains("Faza ishte:"), "{one}");
+}

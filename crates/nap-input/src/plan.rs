@@ -129,12 +129,41 @@ pub fn read(cx: &mut Ctx) -> Option<Head> {
     let title = cx.text(f, &mut o, "title", true).map(|t| t.s);
     let programme = cx.text(f, &mut o, "programme", false).map(|t| t.s);
     let period = read_period(cx, &mut o);
-    let language = cx
-        .text(f, &mut o, "language", false)
-        .map_or_else(|| "sq".to_string(), |t| t.s);
-    let version = cx
-        .text(f, &mut o, "version", false)
-        .map_or_else(|| "0.1".to_string(), |t| t.s);
+    let language = match cx.text(f, &mut o, "language", false) {
+        None => "sq".to_string(),
+        Some(t) => {
+            // The documents are written in Albanian; the contract knows no
+            // other language, so another would be silently ignored.
+            if !t.s.eq_ignore_ascii_case("sq") {
+                cx.error_at(
+                    f,
+                    t.pos,
+                    "language",
+                    format!(
+                        "the language `{}` is not supported: the documents are written in Albanian",
+                        t.s
+                    ),
+                )
+                .hint = Some("write \"sq\", or leave the field out".into());
+            }
+            "sq".to_string()
+        }
+    };
+    let version = match cx.text(f, &mut o, "version", false) {
+        None => "0.1".to_string(),
+        Some(t) => {
+            if let Some(why) = version_problem(&t.s) {
+                cx.error_at(
+                    f,
+                    t.pos,
+                    "version",
+                    format!("the version `{}` cannot name the output folder: {why}", t.s),
+                )
+                .hint = Some("a label such as \"0.4\" or \"1.0-rc1\"".into());
+            }
+            t.s
+        }
+    };
     let round = cx.text(f, &mut o, "round", false);
     let date = cx.date(f, &mut o, "date", false).map(|(d, _)| d);
     let mut reg = Registry::default();
@@ -155,6 +184,35 @@ pub fn read(cx: &mut Ctx) -> Option<Head> {
         poc,
         reg,
     })
+}
+
+/// The longest version label: it names the output folder.
+const MAX_VERSION: usize = 64;
+
+/// Why `v` cannot be a version label, if it cannot. The label names the
+/// output folder (`<version>-draft`), and two different labels must never
+/// name one folder, so only letters, digits, `.`, `-` and `_` are allowed
+/// (nothing to replace, so no collision like `a/b` and `a_b`).
+pub fn version_problem(v: &str) -> Option<String> {
+    if v.is_empty() {
+        return Some("it is empty".into());
+    }
+    if let Some(c) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Some(format!(
+            "`{}` is not allowed (only letters a–z, digits, `.`, `-` and `_`)",
+            c.escape_debug()
+        ));
+    }
+    if v.starts_with('.') {
+        return Some("it may not start with `.` (a hidden folder)".into());
+    }
+    if v.chars().count() > MAX_VERSION {
+        return Some(format!("it is longer than {MAX_VERSION} characters"));
+    }
+    None
 }
 
 fn read_period(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>) -> Option<Period> {
@@ -291,9 +349,23 @@ fn read_institutions(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &mut Regist
 fn read_poc(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &Registry) -> Option<Poc> {
     let m = o.take("poc")?;
     let mut p = cx.obj(FILE, &m.value, "poc", "`poc`")?;
-    let institution = cx
-        .text(FILE, &mut p, "institution", false)
-        .map(|t| reg.institution(&t.s).map_or(t.s, |i| i.id.clone()));
+    let institution =
+        cx.text(FILE, &mut p, "institution", false)
+            .map(|t| match reg.institution(&t.s) {
+                Some(i) => i.id.clone(),
+                None => {
+                    cx.warning_at(
+                        FILE,
+                        t.pos,
+                        "poc.institution",
+                        format!("`{}` is none of the institutions in `institutions`", t.s),
+                    )
+                    .hint = Some(
+                        "write the id of the institution that serves as Point of Contact".into(),
+                    );
+                    t.s
+                }
+            });
     let contact = cx.text(FILE, &mut p, "contact", false).map(|t| t.s);
     cx.finish(FILE, p, &["institution", "contact"]);
     Some(Poc {
@@ -318,18 +390,12 @@ fn read_areas(cx: &mut Ctx, o: &mut crate::ctx::Obj<'_>, reg: &mut Registry) {
         let title = cx.text(FILE, &mut r, "title", true);
         let lfp = r.take("lfp");
         let lfp_field = r.field("lfp");
-        let obj_pos = r.pos;
+        if lfp.is_none() {
+            cx.required_missing(FILE, &r, "lfp");
+        }
         cx.finish(FILE, r, &["id", "title", "lfp"]);
         let lfp_values: Vec<&Value> = match lfp.map(|m| &m.value) {
-            None => {
-                cx.error_at(
-                    FILE,
-                    obj_pos,
-                    &lfp_field,
-                    "the required field `lfp` is missing",
-                );
-                Vec::new()
-            }
+            None => Vec::new(),
             Some(
                 v @ Value {
                     kind: Kind::Str(_), ..
@@ -439,6 +505,59 @@ mod tests {
   ],
   "policy_areas": [{"id": "drejtesia", "title": "Aksesi në drejtësi", "lfp": "moj"}]
 }"#;
+
+    /// A version label names the output folder: nothing in it may be
+    /// replaced (`a/b` and `a_b` would share one folder), hidden or endless.
+    #[test]
+    fn version_labels_that_cannot_name_a_folder_are_errors() {
+        for ok in ["0.1", "1.0", "1.0-rc1", "v2_final", "2020.11.15"] {
+            assert_eq!(super::version_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "a/b",
+            "1.0:2",
+            ".",
+            "~",
+            "ç 1.0",
+            "",
+            ".hidden",
+            &"9".repeat(65),
+        ] {
+            assert!(super::version_problem(bad).is_some(), "{bad:?}");
+        }
+        let plan = PLAN.replacen('{', "{\n  \"version\": \"a/b\",", 1);
+        let (_, diags) = head(&plan);
+        let d = diags
+            .iter()
+            .find(|d| d.field.as_deref() == Some("version"))
+            .unwrap_or_else(|| panic!("{diags:?}"));
+        assert!(
+            d.is_error() && d.message.contains("`/` is not allowed"),
+            "{d:?}"
+        );
+        assert_eq!(d.line, Some(2));
+    }
+
+    #[test]
+    fn language_other_than_albanian_and_an_unknown_poc_are_reported() {
+        let plan = PLAN.replacen(
+            '{',
+            "{\n  \"language\": \"en\",\n  \"poc\": {\"institution\": \"askush\"},",
+            1,
+        );
+        let (_, diags) = head(&plan);
+        let lang = diags
+            .iter()
+            .find(|d| d.field.as_deref() == Some("language"));
+        assert!(lang.is_some_and(|d| d.is_error()), "{diags:?}");
+        let poc = diags
+            .iter()
+            .find(|d| d.field.as_deref() == Some("poc.institution"));
+        assert!(
+            poc.is_some_and(|d| !d.is_error() && d.line == Some(3)),
+            "{diags:?}"
+        );
+    }
 
     #[test]
     fn institutions_resolve_by_id_name_short_or_alias_in_any_case() {
