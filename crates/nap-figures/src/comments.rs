@@ -465,7 +465,7 @@ mod tests {
             let mut next = 0;
             for p in &parts {
                 assert!(
-                    p.height_mm <= 184.1,
+                    p.height_mm <= 221.1,
                     "{n} rounds: a part of {} mm",
                     p.height_mm
                 );

@@ -186,27 +186,7 @@ fn layout_row(phase: &Phase, number: usize, top: f64, max: Option<f64>) -> Stage
     let mut bullets = Vec::new();
     let mut right_bottom = content_top;
     if counted.is_empty() {
-        let mut y = content_top;
-        for a in &phase.activities {
-            let text = TextBlock::new(
-                wrap(
-                    &a.title,
-                    AREA_X1 - AREA_X0 - 8.0,
-                    BULLET_SIZE,
-                    Weight::Regular,
-                ),
-                AREA_X0 + 8.0,
-                y,
-                BULLET_SIZE,
-                Weight::Regular,
-                Anchor::Start,
-                palette::TEXT,
-            );
-            let dot = (AREA_X0 + 3.0, y + text.line_height() / 2.0);
-            y += text.height() + 1.5;
-            bullets.push((dot, text));
-        }
-        right_bottom = y;
+        right_bottom = list(phase.activities.iter(), content_top, 1, &mut bullets);
     } else {
         let area = AREA_X1 - AREA_X0;
         let per_line = (((area + TILE_GAP) / (TILE_MIN_W + TILE_GAP)).floor() as usize).max(1);
@@ -279,6 +259,13 @@ fn layout_row(phase: &Phase, number: usize, top: f64, max: Option<f64>) -> Stage
             right_bottom = line_bottom;
             line_top = line_bottom + TILE_LINE_GAP;
         }
+        // The activities without a count are listed under the tiles, two
+        // to a line: the phase's line says "5 aktivitete", so all five are
+        // shown.
+        let uncounted = phase.activities.iter().filter(|a| a.count.is_none());
+        if phase.activities.len() > counted.len() {
+            right_bottom = list(uncounted, right_bottom + 4.0, 2, &mut bullets);
+        }
     }
     StageRow {
         top,
@@ -290,6 +277,41 @@ fn layout_row(phase: &Phase, number: usize, top: f64, max: Option<f64>) -> Stage
         tiles,
         bullets,
     }
+}
+
+/// Lists `activities` as bullets from `y` down, in `columns` side by side
+/// (filled row by row); returns the bottom.
+fn list<'a>(
+    activities: impl Iterator<Item = &'a nap_model::Activity>,
+    y: f64,
+    columns: usize,
+    bullets: &mut Vec<((f64, f64), TextBlock)>,
+) -> f64 {
+    const COLUMN_GAP: f64 = 10.0;
+    let columns = columns.max(1);
+    let column_w = (AREA_X1 - AREA_X0 - (columns - 1) as f64 * COLUMN_GAP) / columns as f64;
+    let activities: Vec<_> = activities.collect();
+    let mut top = y;
+    for row in activities.chunks(columns) {
+        let mut bottom = top;
+        for (k, a) in row.iter().enumerate() {
+            let x = AREA_X0 + k as f64 * (column_w + COLUMN_GAP);
+            let text = TextBlock::new(
+                wrap(&a.title, column_w - 8.0, BULLET_SIZE, Weight::Regular),
+                x + 8.0,
+                top,
+                BULLET_SIZE,
+                Weight::Regular,
+                Anchor::Start,
+                palette::TEXT,
+            );
+            let dot = (x + 3.0, top + text.line_height() / 2.0);
+            bottom = bottom.max(top + text.height() + 1.5);
+            bullets.push((dot, text));
+        }
+        top = bottom;
+    }
+    top
 }
 
 fn write(s: &Summary, alt: &str) -> (String, f64) {
@@ -371,20 +393,19 @@ fn alt_range(process: &Process, range: Range<usize>) -> String {
         .skip(range.start)
         .take(range.len())
         .map(|(i, p)| {
-            let counted: Vec<String> = p
+            // Counted activities first, as drawn, then the others.
+            let body = p
                 .activities
                 .iter()
                 .filter_map(|a| a.count.as_ref().map(|c| format!("{} {}", c.text, a.title)))
-                .collect();
-            let body = if counted.is_empty() {
-                p.activities
-                    .iter()
-                    .map(|a| a.title.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            } else {
-                counted.join(", ")
-            };
+                .chain(
+                    p.activities
+                        .iter()
+                        .filter(|a| a.count.is_none())
+                        .map(|a| a.title.clone()),
+                )
+                .collect::<Vec<_>>()
+                .join(", ");
             format!(
                 "{}. {} ({}): {}",
                 i + 1,
@@ -468,6 +489,39 @@ mod tests {
             .collect();
         assert_eq!(listed[0], "Metodologjia");
         assert_eq!(listed.len(), 5);
+    }
+
+    /// A phase's line counts all its activities ("5 aktivitete"), so the
+    /// ones without a count are listed under its tiles: none is left out.
+    #[test]
+    fn every_activity_of_a_phase_with_counts_is_shown() {
+        let process = seed_process();
+        let s = layout(&process);
+        for (phase, row) in process.phases.iter().zip(&s.rows) {
+            assert_eq!(
+                row.tiles.len() + row.bullets.len(),
+                phase.activities.len(),
+                "{}",
+                phase.title
+            );
+            if let (Some(last_tile), Some((_, first))) = (row.tiles.last(), row.bullets.first()) {
+                assert!(
+                    first.top >= last_tile.frame.y + last_tile.frame.h,
+                    "{}",
+                    phase.title
+                );
+            }
+        }
+        assert!(
+            process
+                .phases
+                .iter()
+                .zip(&s.rows)
+                .any(|(p, r)| !r.tiles.is_empty()
+                    && !r.bullets.is_empty()
+                    && r.tiles.len() < p.activities.len()),
+            "the seed has a phase with counted and uncounted activities"
+        );
     }
 
     #[test]
