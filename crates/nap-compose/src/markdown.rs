@@ -429,7 +429,8 @@ impl Conv<'_> {
         let Some(target) = self.target.take() else {
             return;
         };
-        let content = std::mem::take(&mut self.inlines);
+        let mut content = std::mem::take(&mut self.inlines);
+        tie_numbers(&mut content);
         let block = match target {
             Target::Paragraph => {
                 if content.is_empty() {
@@ -736,8 +737,84 @@ impl Conv<'_> {
     }
 }
 
+/// Words after which Albanian typesetting keeps the number that follows on
+/// the same line: "nr. 9917/2008", "neni 5", "Figura 1", "Tabela 2",
+/// "faqe 12" (lower-cased; the text's own case is kept).
+const TIED_BEFORE_NUMBER: [&str; 11] = [
+    "nr.", "neni", "nenin", "nenit", "pika", "pikën", "figura", "tabela", "faqe", "kreu", "vkm",
+];
+
+/// Makes the space between a word of [`TIED_BEFORE_NUMBER`] and a number a
+/// no-break space (U+00A0) in every text span, so neither writer ends a line
+/// between "nr." and "9917/2008". Spans are tied one by one.
+fn tie_numbers(content: &mut [Inline]) {
+    for inline in content {
+        if let Inline::Text(span) = inline {
+            if span.text.contains(' ') {
+                if let Some(tied) = tie(&span.text) {
+                    span.text = tied;
+                }
+            }
+        }
+    }
+}
+
+/// `text` with the spaces to tie replaced, or `None` when there is none.
+pub(crate) fn tie(text: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    for (at, _) in text.match_indices(' ') {
+        let next_is_digit = text[at + 1..].starts_with(|c: char| c.is_ascii_digit());
+        if !next_is_digit {
+            continue;
+        }
+        let word_start = text[..at]
+            .rfind(|c: char| c.is_whitespace() || c == '(')
+            .map_or(0, |i| {
+                i + text[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let word = text[word_start..at].to_lowercase();
+        if TIED_BEFORE_NUMBER.contains(&word.as_str()) {
+            // The same length in bytes is not kept (U+00A0 is two), so
+            // edit a copy by position from the end of the previous edit.
+            let o = out.get_or_insert_with(|| text.to_string());
+            let shift = o.len() - text.len();
+            o.replace_range(at + shift..at + shift + 1, "\u{a0}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+
+    /// "nr. 9917/2008" and "Figura 1" are never split at a line end: the
+    /// space is a no-break one in the model both writers draw.
+    #[test]
+    fn numbers_stay_with_the_word_before_them() {
+        let nb = "\u{a0}";
+        assert_eq!(
+            tie("ligjin nr. 9917/2008 dhe neni 5, Figura 1 (Tabela 2)").as_deref(),
+            Some(
+                format!("ligjin nr.{nb}9917/2008 dhe neni{nb}5, Figura{nb}1 (Tabela{nb}2)")
+                    .as_str()
+            )
+        );
+        assert_eq!(tie("ëndrra nr. e madhe, 5 vjet"), None);
+        assert_eq!(
+            tie("Nr. 12 dhe nr. 13").as_deref(),
+            Some(format!("Nr.{nb}12 dhe nr.{nb}13").as_str())
+        );
+        let mut ctx = Ctx::default();
+        let blocks = blocks("Sipas ligjit nr. 112/2020.", &mut ctx, Mode::default());
+        let Block::Paragraph { content, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            nap_doc::plain_text(content),
+            format!("Sipas ligjit nr.{nb}112/2020.")
+        );
+    }
+
     use super::*;
     use nap_doc::plain_text;
 
