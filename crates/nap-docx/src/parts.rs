@@ -71,9 +71,9 @@ pub fn styles(meta: &Meta) -> String {
     s.push_str(XML_DECL);
     s.push_str(&format!("<w:styles xmlns:w=\"{NS_W}\">"));
     s.push_str(&format!(
-        "<w:docDefaults><w:rPrDefault><w:rPr>{serif}<w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/>\
+        "<w:docDefaults><w:rPrDefault><w:rPr>{serif}<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>\
          <w:lang w:val=\"{lang}\"/></w:rPr></w:rPrDefault>\
-         <w:pPrDefault><w:pPr><w:widowControl/><w:spacing w:after=\"120\" w:line=\"276\" w:lineRule=\"auto\"/>\
+         <w:pPrDefault><w:pPr><w:widowControl/><w:spacing w:after=\"140\" w:line=\"290\" w:lineRule=\"atLeast\"/>\
          </w:pPr></w:pPrDefault></w:docDefaults>"
     ));
     // (type, id, name, basedOn, extra style elements, pPr, rPr)
@@ -654,4 +654,25 @@ pub fn footnotes(notes: &str) -> String {
         sep(-1, "separator", "separator"),
         sep(0, "continuationSeparator", "continuationSeparator"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// Body text in Word is the PDF layout's body text: the same size, line
+    /// distance and space after (it was 11 pt on a ~17 pt line, so the DOCX
+    /// ran two pages longer and its cached contents numbers drifted).
+    #[test]
+    fn body_text_matches_the_pdf_layout() {
+        let s = nap_layout::Settings::default();
+        let styles = super::styles(&nap_doc::sample().meta);
+        let sz = format!("<w:sz w:val=\"{}\"/>", (s.body_size * 2.0).round() as u32);
+        let line = format!(
+            "w:line=\"{}\" w:lineRule=\"atLeast\"",
+            (s.body_leading * 20.0).round() as u32
+        );
+        let defaults = &styles
+            [styles.find("<w:docDefaults>").unwrap()..styles.find("</w:docDefaults>").unwrap()];
+        assert!(defaults.contains(&sz), "{defaults}");
+        assert!(defaults.contains(&line), "{defaults}");
+    }
 }
