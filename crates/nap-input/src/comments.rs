@@ -99,6 +99,7 @@ pub fn read(
         Err(e) => {
             let mut d = Diagnostic::error(file, e.message);
             d.line = e.line;
+            d.column = e.column;
             d.hint = e.hint;
             cx.push(d);
             return 0;
@@ -119,13 +120,39 @@ pub fn read(
         );
     }
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = sniff_delimiter(first_line);
+    // Excel reads (and some exports write) a first line `sep=;` that
+    // declares the delimiter; the header is then on the next line.
+    let declared = match sep_line(first_line) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(v)) => {
+            cx.push(
+                Diagnostic::error(
+                    file,
+                    if v.is_empty() {
+                        "the first line `sep=` declares no delimiter".to_string()
+                    } else {
+                        format!("the first line `{}` declares the delimiter `{v}`, which nap does not read", first_line.trim())
+                    },
+                )
+                .at(1, Some(1))
+                .hint("declare `sep=,`, `sep=;` or a tab after `sep=`, or delete the line to let nap find the delimiter from the header"),
+            );
+            return 0;
+        }
+        None => None,
+    };
+    let delimiter = declared.unwrap_or_else(|| sniff_delimiter(first_line));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = rdr.records();
+    if declared.is_some() {
+        // Read through the csv reader, so that its positions stay the
+        // file's own lines.
+        records.next();
+    }
     let header = match records.next() {
         None => {
             cx.push(Diagnostic::warning(
@@ -140,6 +167,9 @@ pub fn read(
         }
         Some(Ok(h)) => h,
     };
+    let (header_line, header_start) = header
+        .position()
+        .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
     // Column index in the file of each contract column.
     let mut col_of: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
     for (i, name) in header.iter().enumerate() {
@@ -154,7 +184,10 @@ pub fn read(
                         file,
                         format!("the column `{k}` appears twice in the header"),
                     )
-                    .at(1, field_place(&text, 0, i, delimiter).map(|p| p.1))
+                    .at(
+                        header_line,
+                        field_place(&text, header_start, i, delimiter).map(|p| p.1),
+                    )
                     .field(k),
                 );
             }
@@ -169,7 +202,10 @@ pub fn read(
                         file,
                         format!("unknown column `{}`; it is ignored", name.trim()),
                     )
-                    .at(1, field_place(&text, 0, i, delimiter).map(|p| p.1))
+                    .at(
+                        header_line,
+                        field_place(&text, header_start, i, delimiter).map(|p| p.1),
+                    )
                     .field(name.trim())
                     .hint(hint),
                 );
@@ -185,7 +221,7 @@ pub fn read(
                     file,
                     format!("the required column `{}` is missing", COLUMNS[c]),
                 )
-                .at(1, None)
+                .at(header_line, None)
                 .hint(format!(
                     "the header row must name the columns {}",
                     REQUIRED.map(|c| COLUMNS[c]).join(", ")
@@ -202,7 +238,7 @@ pub fn read(
                         file,
                         format!("the final plan needs the column `{}`", COLUMNS[c]),
                     )
-                    .at(1, None),
+                    .at(header_line, None),
                 );
             }
         }
@@ -223,8 +259,10 @@ pub fn read(
             }
         };
         let line = rec.position().map_or(0, |p| p.line() as usize);
-        if rec.len() == 1 && rec.get(0).is_some_and(|s| s.trim().is_empty()) {
-            continue; // a blank line
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            // A blank line, or a row of bare delimiters (`,,,,`) that Excel
+            // leaves where the contents of cells were cleared.
+            continue;
         }
         count += 1;
         if out.len() >= MAX_COMMENTS {
@@ -250,7 +288,7 @@ pub fn read(
             d.hint = Some(if likely_unclosed_quote(&rec, delimiter as char) {
                 "a quotation mark (\") opened on this line is probably never closed".into()
             } else {
-                format!("check the delimiters (`{}`) on this line; a field holding one must be in quotation marks", delimiter as char)
+                format!("check the delimiters ({}) on this line; a field holding one must be in quotation marks", delimiter_name(delimiter))
             });
             cx.push(d);
             continue;
@@ -453,22 +491,57 @@ pub fn read(
     count
 }
 
-/// `;` when the header has more semicolons than commas (an Excel export in a
+/// The delimiter the header row uses, counting outside quotation marks:
+/// a tab when it has more tabs than commas and semicolons (Excel's "Unicode
+/// text"), `;` when it has more semicolons than commas (an Excel export in a
 /// locale whose decimal mark is the comma), else `,`.
 pub fn sniff_delimiter(header: &str) -> u8 {
-    let (mut commas, mut semis, mut quoted) = (0, 0, false);
+    let (mut commas, mut semis, mut tabs, mut quoted) = (0, 0, 0, false);
     for c in header.chars() {
         match c {
             '"' => quoted = !quoted,
             ',' if !quoted => commas += 1,
             ';' if !quoted => semis += 1,
+            '\t' if !quoted => tabs += 1,
             _ => {}
         }
     }
-    if semis > commas {
+    if tabs > commas && tabs > semis {
+        b'\t'
+    } else if semis > commas {
         b';'
     } else {
         b','
+    }
+}
+
+/// Excel's delimiter declaration `sep=;` as a file's first line: `None` when
+/// the line is none; else the delimiter (`,`, `;` or a tab, which a sheet
+/// saved again may repeat as empty cells: `sep=;;;`), or the text declared
+/// when it is another.
+pub fn sep_line(line: &str) -> Option<Result<u8, String>> {
+    let line = line
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n']);
+    if !line.get(..4)?.eq_ignore_ascii_case("sep=") {
+        return None;
+    }
+    let rest = line[4..].trim_end_matches(' ');
+    if rest == "\\t" {
+        return Some(Ok(b'\t'));
+    }
+    match rest.chars().next() {
+        Some(c @ (',' | ';' | '\t')) if rest.chars().all(|x| x == c) => Some(Ok(c as u8)),
+        _ => Some(Err(rest.to_string())),
+    }
+}
+
+/// A delimiter as a message names it.
+fn delimiter_name(d: u8) -> String {
+    if d == b'\t' {
+        "tabs".into()
+    } else {
+        format!("`{}`", d as char)
     }
 }
 
@@ -598,6 +671,23 @@ mod tests {
         assert_eq!(sniff_delimiter("id,date,round,comment"), b',');
         assert_eq!(sniff_delimiter("id;date;round;comment"), b';');
         assert_eq!(sniff_delimiter("\"a;b\",c"), b',');
+        assert_eq!(sniff_delimiter("id\tdate\tround\tcomment"), b'\t');
+        assert_eq!(sniff_delimiter("id\tdate,\"x\ty\tz\""), b',');
+        assert_eq!(sniff_delimiter("id;date\tround;comment"), b';');
+    }
+
+    #[test]
+    fn an_excel_sep_line_declares_the_delimiter() {
+        assert_eq!(sep_line("sep=,"), Some(Ok(b',')));
+        assert_eq!(sep_line("\u{feff}sep=;\r"), Some(Ok(b';')));
+        assert_eq!(sep_line("SEP=\t"), Some(Ok(b'\t')));
+        assert_eq!(sep_line("sep=\\t"), Some(Ok(b'\t')));
+        assert_eq!(sep_line("sep=;;;;"), Some(Ok(b';')));
+        assert_eq!(sep_line("sep=|"), Some(Err("|".into())));
+        assert_eq!(sep_line("sep="), Some(Err(String::new())));
+        assert_eq!(sep_line("id,date"), None);
+        assert_eq!(sep_line("sepa,date"), None);
+        assert_eq!(sep_line("së"), None);
     }
 
     #[test]

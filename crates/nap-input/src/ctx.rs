@@ -74,6 +74,12 @@ impl<'v> Obj<'v> {
         let m = &self.members[i];
         (m.value.kind != Kind::Null).then_some(m)
     }
+
+    /// Where the value of member `key` is, when it is written `null`.
+    pub fn null_at(&self, key: &str) -> Option<Pos> {
+        let m = &self.members[*self.index.get(key)?];
+        (m.value.kind == Kind::Null).then_some(m.value.pos)
+    }
 }
 
 impl Ctx {
@@ -313,19 +319,38 @@ impl Ctx {
         }
     }
 
-    /// A required member: an error at the object when it is absent.
+    /// A required member: an error at the object when it is absent, at the
+    /// `null` when it is written so.
     pub fn required<'v>(&mut self, file: &str, o: &mut Obj<'v>, key: &str) -> Option<&'v Member> {
         let m = o.take(key);
         if m.is_none() {
-            let field = o.field(key);
-            self.error_at(
-                file,
-                o.pos,
-                &field,
-                format!("the required field `{key}` is missing"),
-            );
+            self.required_missing(file, o, key);
         }
         m
+    }
+
+    /// Reports the required member `key` of `o` as missing, or as `null`.
+    pub fn required_missing(&mut self, file: &str, o: &Obj<'_>, key: &str) {
+        let field = o.field(key);
+        match o.null_at(key) {
+            Some(pos) => {
+                self.error_at(
+                    file,
+                    pos,
+                    &field,
+                    format!("the required field `{key}` is null"),
+                )
+                .hint = Some("write its value in place of null".into());
+            }
+            None => {
+                self.error_at(
+                    file,
+                    o.pos,
+                    &field,
+                    format!("the required field `{key}` is missing"),
+                );
+            }
+        }
     }
 
     /// A text member, normalized; numbers are taken as written. Required

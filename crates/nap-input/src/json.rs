@@ -80,9 +80,10 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
                     "the file is not valid UTF-8 (byte 0x{:02X})",
                     bytes[e.valid_up_to()]
                 ),
-                hint: Some(
-                    "save the file as UTF-8 (most editors offer it in the save dialog)".into(),
-                ),
+                hint: Some(crate::decode::utf8_hint(
+                    bytes,
+                    "save the file as UTF-8 (most editors offer it in the save dialog)",
+                )),
             });
         }
     };
