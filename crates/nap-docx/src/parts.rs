@@ -445,14 +445,56 @@ fn text_run(out: &mut String, rpr: &str, text: &str) {
 
 const DRAFT_RPR: &str = "<w:rPr><w:rStyle w:val=\"DraftStamp\"/></w:rPr>";
 
+/// The draft marking across the page, as the PDF draws it: a light grey
+/// word behind the text, half the page's diagonal long. A VML text path in
+/// the header, as Word's own "Watermark" writes it (Word and LibreOffice
+/// both draw it on every page of the section), at Word's 45° rather than
+/// the PDF's diagonal (~55°): Word reads the box of a shape turned between
+/// 45° and 135° with width and height swapped.
+fn watermark(out: &mut String, mark: &str) {
+    // A4 in points.
+    let (w, h) = (595.3_f64, 841.9_f64);
+    let width = 0.5 * (w * w + h * h).sqrt();
+    // The box holds one line of Noto Sans Bold (1.362 em high; capitals and
+    // spaces ~0.63 em wide): LibreOffice sizes a text path's box so, and a
+    // box of other proportions would stretch the letters in Word.
+    let letters = mark.chars().count().max(1) as f64;
+    let height = width * 1.362 / (0.63 * letters);
+    out.push_str(&format!(
+        "<w:r><w:rPr><w:noProof/></w:rPr><w:pict>\
+         <v:shapetype id=\"_x0000_t136\" coordsize=\"21600,21600\" o:spt=\"136\" adj=\"10800\" path=\"m@7,l@8,m@5,21600l@6,21600e\">\
+         <v:formulas><v:f eqn=\"sum #0 0 10800\"/><v:f eqn=\"prod #0 2 1\"/><v:f eqn=\"sum 21600 0 @1\"/><v:f eqn=\"sum 0 0 @2\"/>\
+         <v:f eqn=\"sum 21600 0 @3\"/><v:f eqn=\"if @0 @3 0\"/><v:f eqn=\"if @0 21600 @1\"/><v:f eqn=\"if @0 0 @2\"/>\
+         <v:f eqn=\"if @0 @4 21600\"/><v:f eqn=\"mid @5 @6\"/><v:f eqn=\"mid @8 @5\"/><v:f eqn=\"mid @7 @8\"/>\
+         <v:f eqn=\"mid @6 @7\"/><v:f eqn=\"sum @6 0 @5\"/></v:formulas>\
+         <v:path textpathok=\"t\" o:connecttype=\"custom\" o:connectlocs=\"@9,0;@10,10800;@11,21600;@12,10800\" o:connectangles=\"270,180,90,0\"/>\
+         <v:textpath on=\"t\" fitshape=\"t\"/><o:lock v:ext=\"edit\" text=\"t\" shapetype=\"t\"/></v:shapetype>\
+         <v:shape id=\"PowerPlusWaterMarkObject\" o:spid=\"_x0000_s1025\" type=\"#_x0000_t136\" \
+         style=\"position:absolute;margin-left:{left:.1}pt;margin-top:{top:.1}pt;width:{width:.1}pt;height:{height:.1}pt;rotation:315;z-index:-251654144;\
+         mso-position-horizontal-relative:page;mso-position-vertical-relative:page\" \
+         o:allowincell=\"f\" fillcolor=\"#EBEBEB\" stroked=\"f\">\
+         <v:textpath style=\"font-family:&quot;Noto Sans&quot;;font-weight:bold\" string=\"{text}\"/>\
+         </v:shape></w:pict></w:r>",
+        // Centred on the page by its unturned box: VML turns a shape about
+        // its centre (LibreOffice's "center" alignment placed it off-centre).
+        left = (w - width) / 2.0,
+        top = (h - height) / 2.0,
+        text = crate::xml::escape(mark),
+    ));
+}
+
 /// The running header. `first`: the title page's, which carries only the
 /// draft marking (or nothing).
 pub fn header(meta: &Meta, first: bool) -> String {
-    let mut s = format!("{XML_DECL}<w:hdr xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\">");
+    let mut s = format!(
+        "{XML_DECL}<w:hdr xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" xmlns:v=\"urn:schemas-microsoft-com:vml\" \
+         xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:w10=\"urn:schemas-microsoft-com:office:word\">"
+    );
     let draft = meta.draft_mark.as_deref().filter(|d| !d.trim().is_empty());
     if first {
         s.push_str("<w:p><w:pPr><w:pStyle w:val=\"Header\"/><w:jc w:val=\"right\"/></w:pPr>");
         if let Some(mark) = draft {
+            watermark(&mut s, mark);
             text_run(&mut s, DRAFT_RPR, mark);
         }
         s.push_str("</w:p>");
@@ -461,6 +503,9 @@ pub fn header(meta: &Meta, first: bool) -> String {
             "<w:p><w:pPr><w:pStyle w:val=\"Header\"/>\
              <w:pBdr><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"4\" w:color=\"A6A6A6\"/></w:pBdr></w:pPr>",
         );
+        if let Some(mark) = draft {
+            watermark(&mut s, mark);
+        }
         text_run(&mut s, "", &meta.header);
         if let Some(mark) = draft {
             s.push_str("<w:r><w:tab/></w:r>");
@@ -658,6 +703,30 @@ pub fn footnotes(notes: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A draft is marked across every page, as the PDF is (it had only a
+    /// small "DRAFT" in the header corner); the final plan is not.
+    #[test]
+    fn a_draft_carries_the_watermark_in_both_headers_and_a_final_none() {
+        let mut meta = nap_doc::sample().meta;
+        meta.draft_mark = Some("DRAFT".into());
+        for first in [true, false] {
+            let h = super::header(&meta, first);
+            assert!(
+                h.contains("<v:textpath") && h.contains("string=\"DRAFT\""),
+                "{h}"
+            );
+            assert!(
+                h.contains("rotation:315") && h.contains("fillcolor=\"#EBEBEB\""),
+                "{h}"
+            );
+            roxmltree::Document::parse(&h).expect("well-formed header");
+        }
+        meta.draft_mark = Some("Një <draft> & \"tjetër\"".into());
+        roxmltree::Document::parse(&super::header(&meta, false)).expect("escaped");
+        meta.draft_mark = None;
+        assert!(!super::header(&meta, false).contains("v:shape"));
+    }
+
     /// Body text in Word is the PDF layout's body text: the same size, line
     /// distance and space after (it was 11 pt on a ~17 pt line, so the DOCX
     /// ran two pages longer and its cached contents numbers drifted).
