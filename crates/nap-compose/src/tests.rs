@@ -1153,3 +1153,31 @@ fn a_plan_without_phases_or_comments_says_they_will_follow() {
     assert!(one.contains("me një fazë"), "{one}");
     assert!(one.contains("Faza ishte:"), "{one}");
 }
+
+/// A commitment's template table names its commitment in a header row, so
+/// the page it continues on says whose details they are (it did not).
+#[test]
+fn a_commitment_table_repeats_its_name_on_every_page() {
+    let c = compose(&sample_plan(), &opts(false)).unwrap();
+    let mut tables = Vec::new();
+    walk(&c.plan.blocks, &mut |b| {
+        if let Block::Table(t) = b {
+            if t.label_column {
+                tables.push(t.clone());
+            }
+        }
+    });
+    let commitments: Vec<_> = tables
+        .iter()
+        .filter(|t| {
+            t.rows
+                .first()
+                .and_then(|r| r.cells.first())
+                .is_some_and(|c| text_of(&c.blocks).trim() == "Angazhimi")
+        })
+        .collect();
+    assert!(!commitments.is_empty());
+    for t in commitments {
+        assert_eq!(t.header_rows, 1);
+    }
+}
