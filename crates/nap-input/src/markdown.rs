@@ -36,6 +36,13 @@ pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
         cx.push(Diagnostic::error(file, format!("{what} is empty")));
         return None;
     }
+    if !prints_something(&text) {
+        cx.push(
+            Diagnostic::error(file, format!("{what} is empty: it holds nothing that would be printed"))
+                .hint("only invisible characters, spaces or HTML comments (<!-- … -->) are in it; write the text"),
+        );
+        return None;
+    }
     // Places are found in the text as written, so line numbers match the file.
     if cx.final_rules {
         for (n, line) in raw.lines().enumerate() {
@@ -59,6 +66,30 @@ pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
 /// `markdown::options()`, so that what is checked here is what is printed
 /// (a test in the main crate keeps the two equal). With footnotes on,
 /// `[^1]: Shënimi.` is a footnote, not a link to a local file.
+/// Whether the Markdown `text` prints any visible character: not only
+/// HTML comments, white space, or zero-width and other invisible
+/// characters (which would give a section with no text under its heading).
+fn prints_something(text: &str) -> bool {
+    let visible = |t: &str| {
+        t.chars().any(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}'
+                )
+        })
+    };
+    Parser::new_ext(text, options()).any(|ev| match ev {
+        Event::Text(t) | Event::Code(t) => visible(&t),
+        Event::Html(h) | Event::InlineHtml(h) => {
+            let h = h.trim();
+            !(h.starts_with("<!--") && h.ends_with("-->")) && visible(h)
+        }
+        Event::Rule | Event::Start(Tag::Image { .. }) | Event::Start(Tag::Table(_)) => true,
+        _ => false,
+    })
+}
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES
 }
@@ -218,6 +249,21 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
 
 #[cfg(test)]
 mod tests {
+
+    /// A text of only invisible characters or HTML comments is empty: the
+    /// document would show a heading with nothing under it.
+    #[test]
+    fn invisible_text_and_comments_print_nothing() {
+        assert!(!super::prints_something("\u{200B}\u{00A0}\t\u{FEFF}"));
+        assert!(!super::prints_something(
+            "<!-- shënim për veten -->\n\n<!-- tjetër -->"
+        ));
+        assert!(super::prints_something("Teksti."));
+        assert!(super::prints_something("<!-- x --> Teksti."));
+        assert!(super::prints_something("| a |\n|---|\n| b |"));
+        assert!(super::prints_something("---"));
+    }
+
     use super::*;
 
     /// What [`check_markdown`] says about `text` starting at `base`: line,
