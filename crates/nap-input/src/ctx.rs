@@ -192,9 +192,14 @@ impl Ctx {
             meta
         };
         if !meta.is_file() {
+            let what = if meta.is_dir() {
+                "a folder"
+            } else {
+                "neither a file nor a folder (a pipe, socket or device)"
+            };
             self.push(Diagnostic::error(
                 rel,
-                "this should be a file, but it is a folder",
+                format!("this should be a file, but it is {what}"),
             ));
             return Read::Failed;
         }

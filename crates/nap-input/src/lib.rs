@@ -203,10 +203,12 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Loaded {
             for (name, is_dir) in entries {
                 let rel = format!("comments/{name}");
                 if is_dir || !name.to_ascii_lowercase().ends_with(".csv") {
-                    cx.push(Diagnostic::warning(
-                        rel,
-                        "only .csv files are read from comments/; this one is ignored",
-                    ));
+                    let message = if is_dir {
+                        "comments/ is read one level deep: this folder is not read, nor the files in it"
+                    } else {
+                        "only .csv files are read from comments/; this one is ignored"
+                    };
+                    cx.push(Diagnostic::warning(rel, message));
                     continue;
                 }
                 any = true;

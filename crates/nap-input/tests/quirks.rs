@@ -237,3 +237,38 @@ fn a_required_json_field_written_null_is_reported_at_the_null() {
     assert_eq!((e[0].line, e[0].column), (Some(line), Some(col)));
     assert_eq!(e[0].field.as_deref(), Some("[0].milestones[1].start"));
 }
+
+/// A pipe where a file goes, and a folder among the comments files, are
+/// named for what they are (a pipe was "a folder", a folder "not .csv").
+#[cfg(unix)]
+#[test]
+fn a_pipe_and_a_folder_are_named_for_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(), dir.path());
+    std::fs::remove_file(dir.path().join("process/intro.md")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("process/intro.md"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::create_dir(dir.path().join("comments/vjetra.csv")).unwrap();
+    let l = load(dir.path(), &LoadOptions::default());
+    let pipe = l
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "process/intro.md")
+        .expect("the pipe is reported");
+    assert!(
+        pipe.message.contains("neither a file nor a folder"),
+        "{pipe:?}"
+    );
+    let folder = l
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "comments/vjetra.csv")
+        .expect("the folder is reported");
+    assert!(
+        folder.message.contains("this folder is not read"),
+        "{folder:?}"
+    );
+}
