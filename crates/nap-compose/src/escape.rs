@@ -274,6 +274,20 @@ pub fn seal(md: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The blocks `md` becomes, and its paragraphs' plain text.
+    fn paragraphs(md: &str) -> (Vec<nap_doc::Block>, Vec<String>) {
+        let mut ctx = crate::markdown::Ctx::default();
+        let blocks = crate::markdown::blocks(md, &mut ctx, Default::default());
+        let texts = blocks
+            .iter()
+            .filter_map(|b| match b {
+                nap_doc::Block::Paragraph { content, .. } => Some(nap_doc::plain_text(content)),
+                _ => None,
+            })
+            .collect();
+        (blocks, texts)
+    }
+
     #[test]
     fn defuse_pushes_directive_lines_off_column_zero() {
         let v = "Teksti\n::: pagebreak\n:::\nfund \u{1F}x";
@@ -383,15 +397,7 @@ mod tests {
             out,
             format!("Teksti[^{p}a].\n\n[^{p}a]: Nota A.\n[^b]: Pa citim, me [^a] brenda.\n")
         );
-        let mut ctx = crate::markdown::Ctx::default();
-        let blocks = crate::markdown::blocks(&out, &mut ctx, Default::default());
-        let texts: Vec<String> = blocks
-            .iter()
-            .filter_map(|b| match b {
-                nap_doc::Block::Paragraph { content, .. } => Some(nap_doc::plain_text(content)),
-                _ => None,
-            })
-            .collect();
+        let (_, texts) = paragraphs(&out);
         assert_eq!(texts, ["Teksti.", "[b] Pa citim, me [^a] brenda."]);
     }
 
@@ -401,15 +407,7 @@ mod tests {
     #[test]
     fn a_second_note_of_one_label_keeps_its_label() {
         let out = scope_footnotes("Teksti[^1].\n\n[^1]: E para.\n\n[^1]: E dyta.\n");
-        let mut ctx = crate::markdown::Ctx::default();
-        let blocks = crate::markdown::blocks(&out, &mut ctx, Default::default());
-        let texts: Vec<String> = blocks
-            .iter()
-            .filter_map(|b| match b {
-                nap_doc::Block::Paragraph { content, .. } => Some(nap_doc::plain_text(content)),
-                _ => None,
-            })
-            .collect();
+        let (blocks, texts) = paragraphs(&out);
         assert_eq!(texts, ["Teksti.", "[1] E dyta."]);
         let note = blocks.iter().find_map(|b| match b {
             nap_doc::Block::Paragraph { content, .. } => content.iter().find_map(|i| match i {

@@ -1072,10 +1072,14 @@ fn a_tall_figure_is_shown_in_parts_under_one_number() {
 /// The text of the process report composed from the sample plan changed
 /// by `edit`.
 fn report_text(edit: impl FnOnce(&mut Plan)) -> String {
+    text_of(&composed(edit).report.blocks)
+}
+
+/// Both documents composed (as a draft) from the sample plan changed by `edit`.
+fn composed(edit: impl FnOnce(&mut Plan)) -> Composed {
     let mut plan = sample_plan();
     edit(&mut plan);
-    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
-    text_of(&c.report.blocks)
+    compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"))
 }
 
 /// A report built before any phase is recorded: no empty figures or
@@ -1120,10 +1124,7 @@ fn a_single_phase_is_spoken_of_in_the_singular() {
 }
 
 fn plan_text(edit: impl FnOnce(&mut Plan)) -> String {
-    let mut plan = sample_plan();
-    edit(&mut plan);
-    let c = compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"));
-    text_of(&c.plan.blocks)
+    text_of(&composed(edit).plan.blocks)
 }
 
 /// The plan's process section before any phase or comment is recorded

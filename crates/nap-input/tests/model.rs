@@ -1,5 +1,7 @@
 //! What the reader makes of the fixtures: the normalized, resolved model.
 
+mod common;
+use common::copy;
 use nap_input::{load, LoadOptions};
 use nap_model::{Date, Disposition, OgpValue, Plan};
 use std::path::{Path, PathBuf};
@@ -202,19 +204,6 @@ fn crlf_csv_lines_are_physical_lines() {
         .map(|d| (d.file.clone(), d.line))
         .collect();
     assert_eq!(places, [("comments/komentet.csv".to_string(), Some(3))]);
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Files as spreadsheets and editors really save them: mixed encodings,
 //! Excel's "Unicode text", `sep=` lines, cleared rows, odd counts, nulls.
 
+mod common;
+use common::copy;
 use nap_input::{load, LoadOptions, Loaded};
 use nap_model::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -9,19 +11,6 @@ const CSV: &str = "comments/komentet.csv";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/check/ok")
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Loads a copy of the `ok` fixture with file `rel` replaced by `bytes`.
