@@ -1433,8 +1433,7 @@ fn a_version_label_cannot_write_outside_the_output_folder() {
     // (it was once built into a folder with the slashes replaced).
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     assert!(
-        ran.stderr.contains("plan.json:")
-            && ran.stderr.contains("cannot name the output folder"),
+        ran.stderr.contains("plan.json:") && ran.stderr.contains("cannot name the output folder"),
         "{}",
         ran.stderr
     );
