@@ -891,15 +891,17 @@ fn commitments(old: &Plan, new: &Plan, on: &Names, nn: &Names) -> Vec<Commitment
                     old: oa.id.clone(),
                     new: area.id.clone(),
                 });
-                let (ol, nl) = (on.names(&oa.lfp), nn.names(&area.lfp));
-                if ol != nl {
+                // By id: an institution renamed between the versions has
+                // not become another one.
+                if oa.lfp != area.lfp {
+                    let (ol, nl) = (on.names(&oa.lfp), nn.names(&area.lfp));
                     moved.lfp = Some(Pair { old: ol, new: nl });
                 }
             } else {
                 moved.position = positions.get(c.id.as_str()).cloned();
             }
-            let (ol, nl) = (on.name(&oc.lead), nn.name(&c.lead));
-            if ol != nl {
+            if oc.lead != c.lead {
+                let (ol, nl) = (on.name(&oc.lead), nn.name(&c.lead));
                 moved.lead = Some(Pair { old: ol, new: nl });
             }
             let fields = commitment_fields(oc, c, on, nn);
@@ -1328,6 +1330,20 @@ pub(crate) mod tests {
         assert_eq!(m.lead.as_ref().unwrap().old, "Ministria e Drejtësisë");
         assert_eq!(l.counts.commitments_moved, 2);
         assert_eq!(l.counts.commitments_added + l.counts.commitments_removed, 0);
+    }
+
+    /// An institution renamed between two versions (same id) has not taken
+    /// its commitments anywhere: no "moved: lead" for each of them.
+    #[test]
+    fn a_renamed_institution_moves_nothing() {
+        let old = plan(2, 3, 0);
+        let mut new = old.clone();
+        for i in &mut new.institutions {
+            i.name = format!("{} (emër i ri)", i.name);
+        }
+        let l = diff(&old, &new);
+        assert_eq!(l.counts.commitments_moved, 0, "{:#?}", l.commitments);
+        assert!(l.commitments.iter().all(|c| c.moved.is_none()));
     }
 
     #[test]
