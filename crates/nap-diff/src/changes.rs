@@ -92,6 +92,8 @@ pub enum Field {
     Language,
     PocInstitution,
     PocContact,
+    /// An institution of plan.json, by id: added, removed or renamed.
+    Institution,
     Lfp,
     Lead,
     ResponsibleName,
@@ -137,6 +139,7 @@ impl Field {
             Language => "language",
             PocInstitution => "POC institution",
             PocContact => "POC contact",
+            Institution => "institution",
             Lfp => "lead focal points",
             Lead => "lead institution",
             ResponsibleName => "responsible person",
@@ -182,6 +185,7 @@ impl Field {
             Language => "Gjuha",
             PocInstitution => "Institucioni POC",
             PocContact => "Kontakti POC",
+            Institution => "Institucioni",
             Lfp => "Pika Fokale Drejtuese",
             Lead => "Institucioni drejtues",
             ResponsibleName => "Personi përgjegjës",
@@ -489,6 +493,18 @@ fn plan_fields(old: &Plan, new: &Plan, on: &Names, nn: &Names) -> Vec<FieldChang
         poc_contact(old),
         poc_contact(new),
     );
+    // Institutions by id, in NEW's order, removed ones last: a rename is
+    // shown here once (leads and LFPs compare ids, so it moves nothing).
+    let shown = |i: &nap_model::Institution| format!("{} ({})", i.name, i.id);
+    for n in &new.institutions {
+        let o = old.institutions.iter().find(|o| o.id == n.id);
+        field(&mut f, Field::Institution, o.map(shown), Some(shown(n)));
+    }
+    for o in &old.institutions {
+        if !new.institutions.iter().any(|n| n.id == o.id) {
+            field(&mut f, Field::Institution, Some(shown(o)), None);
+        }
+    }
     f
 }
 
@@ -589,12 +605,15 @@ fn areas(old: &Plan, new: &Plan, on: &Names, nn: &Names) -> Vec<AreaChange> {
             Some(o) => {
                 let mut fields = Vec::new();
                 field(&mut fields, Field::Title, s(&o.title), s(&a.title));
-                field(
-                    &mut fields,
-                    Field::Lfp,
-                    nonempty(on.names(&o.lfp)),
-                    nonempty(nn.names(&a.lfp)),
-                );
+                // By id: a renamed institution is listed once, in the plan.
+                if o.lfp != a.lfp {
+                    field(
+                        &mut fields,
+                        Field::Lfp,
+                        nonempty(on.names(&o.lfp)),
+                        nonempty(nn.names(&a.lfp)),
+                    );
+                }
                 let analysis = analysis(&o.analysis, &a.analysis);
                 if !fields.is_empty() || !analysis.is_empty() {
                     out.push(AreaChange {
@@ -1344,6 +1363,20 @@ pub(crate) mod tests {
         let l = diff(&old, &new);
         assert_eq!(l.counts.commitments_moved, 0, "{:#?}", l.commitments);
         assert!(l.commitments.iter().all(|c| c.moved.is_none()));
+        assert!(l.policy_areas.is_empty(), "{:#?}", l.policy_areas);
+        // The rename itself is listed once per institution, with its id.
+        let renamed: Vec<_> = l
+            .plan
+            .iter()
+            .filter(|f| f.field == Field::Institution)
+            .collect();
+        assert_eq!(renamed.len(), old.institutions.len(), "{renamed:#?}");
+        let first = &old.institutions[0];
+        assert_eq!(
+            renamed[0].old.as_deref(),
+            Some(format!("{} ({})", first.name, first.id).as_str())
+        );
+        assert!(renamed[0].new.as_deref().unwrap().contains("(emër i ri)"));
     }
 
     #[test]
