@@ -17,7 +17,7 @@ use crate::parts::{LIST_STEP, TEXT_H, TEXT_W};
 const PAGE: f32 = TEXT_H as f32 / 20.0;
 const WIDTH: f32 = TEXT_W as f32 / 20.0;
 /// Noto Serif and Noto Sans: ascender + descender, in em.
-const LINE: f32 = 1.362;
+pub(crate) const LINE: f32 = 1.362;
 /// Average advance of a character of running text, in em.
 const CHAR: f32 = 0.485;
 const CELL_PADDING: f32 = 2.0 * 5.4;

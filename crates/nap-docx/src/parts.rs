@@ -451,15 +451,18 @@ const DRAFT_RPR: &str = "<w:rPr><w:rStyle w:val=\"DraftStamp\"/></w:rPr>";
 /// both draw it on every page of the section), at Word's 45° rather than
 /// the PDF's diagonal (~55°): Word reads the box of a shape turned between
 /// 45° and 135° with width and height swapped.
-fn watermark(out: &mut String, mark: &str) {
-    // A4 in points.
-    let (w, h) = (595.3_f64, 841.9_f64);
+///
+/// `shape` numbers the shape: each header's must differ (VML ids are unique
+/// across the document, as Word numbers its own).
+fn watermark(out: &mut String, mark: &str, shape: u32) {
+    // The page in points.
+    let (w, h) = (f64::from(PAGE_W) / 20.0, f64::from(PAGE_H) / 20.0);
     let width = 0.5 * (w * w + h * h).sqrt();
-    // The box holds one line of Noto Sans Bold (1.362 em high; capitals and
-    // spaces ~0.63 em wide): LibreOffice sizes a text path's box so, and a
-    // box of other proportions would stretch the letters in Word.
+    // The box holds one line of Noto Sans Bold (capitals and spaces ~0.63 em
+    // wide): LibreOffice sizes a text path's box so, and a box of other
+    // proportions would stretch the letters in Word.
     let letters = mark.chars().count().max(1) as f64;
-    let height = width * 1.362 / (0.63 * letters);
+    let height = width * f64::from(crate::pages::LINE) / (0.63 * letters);
     out.push_str(&format!(
         "<w:r><w:rPr><w:noProof/></w:rPr><w:pict>\
          <v:shapetype id=\"_x0000_t136\" coordsize=\"21600,21600\" o:spt=\"136\" adj=\"10800\" path=\"m@7,l@8,m@5,21600l@6,21600e\">\
@@ -469,7 +472,7 @@ fn watermark(out: &mut String, mark: &str) {
          <v:f eqn=\"mid @6 @7\"/><v:f eqn=\"sum @6 0 @5\"/></v:formulas>\
          <v:path textpathok=\"t\" o:connecttype=\"custom\" o:connectlocs=\"@9,0;@10,10800;@11,21600;@12,10800\" o:connectangles=\"270,180,90,0\"/>\
          <v:textpath on=\"t\" fitshape=\"t\"/><o:lock v:ext=\"edit\" text=\"t\" shapetype=\"t\"/></v:shapetype>\
-         <v:shape id=\"PowerPlusWaterMarkObject\" o:spid=\"_x0000_s1025\" type=\"#_x0000_t136\" \
+         <v:shape id=\"PowerPlusWaterMarkObject{shape}\" o:spid=\"_x0000_s{shape}\" type=\"#_x0000_t136\" \
          style=\"position:absolute;margin-left:{left:.1}pt;margin-top:{top:.1}pt;width:{width:.1}pt;height:{height:.1}pt;rotation:315;z-index:-251654144;\
          mso-position-horizontal-relative:page;mso-position-vertical-relative:page\" \
          o:allowincell=\"f\" fillcolor=\"#EBEBEB\" stroked=\"f\">\
@@ -488,13 +491,13 @@ fn watermark(out: &mut String, mark: &str) {
 pub fn header(meta: &Meta, first: bool) -> String {
     let mut s = format!(
         "{XML_DECL}<w:hdr xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\" xmlns:v=\"urn:schemas-microsoft-com:vml\" \
-         xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:w10=\"urn:schemas-microsoft-com:office:word\">"
+         xmlns:o=\"urn:schemas-microsoft-com:office:office\">"
     );
     let draft = meta.draft_mark.as_deref().filter(|d| !d.trim().is_empty());
     if first {
         s.push_str("<w:p><w:pPr><w:pStyle w:val=\"Header\"/><w:jc w:val=\"right\"/></w:pPr>");
         if let Some(mark) = draft {
-            watermark(&mut s, mark);
+            watermark(&mut s, mark, 2049);
             text_run(&mut s, DRAFT_RPR, mark);
         }
         s.push_str("</w:p>");
@@ -504,7 +507,7 @@ pub fn header(meta: &Meta, first: bool) -> String {
              <w:pBdr><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"4\" w:color=\"A6A6A6\"/></w:pBdr></w:pPr>",
         );
         if let Some(mark) = draft {
-            watermark(&mut s, mark);
+            watermark(&mut s, mark, 2050);
         }
         text_run(&mut s, "", &meta.header);
         if let Some(mark) = draft {
@@ -721,6 +724,17 @@ mod tests {
             );
             roxmltree::Document::parse(&h).expect("well-formed header");
         }
+        // One shape id per header: VML ids are unique in the document.
+        let spid = |h: String| {
+            h[h.find("o:spid=").unwrap()..]
+                .split('"')
+                .nth(1)
+                .map(str::to_string)
+        };
+        assert_ne!(
+            spid(super::header(&meta, true)),
+            spid(super::header(&meta, false))
+        );
         meta.draft_mark = Some("Një <draft> & \"tjetër\"".into());
         roxmltree::Document::parse(&super::header(&meta, false)).expect("escaped");
         meta.draft_mark = None;
