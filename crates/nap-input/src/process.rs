@@ -197,6 +197,12 @@ pub fn count_number(n: &str) -> Result<u64, CountProblem> {
             _ => CountProblem::NotPlain,
         });
     }
+    whole(digits, negative)
+}
+
+/// A count's digits, and whether a minus sign stood before them, as its
+/// number: not negative (`-0` is nought), at most [`MAX_COUNT_DIGITS`].
+fn whole(digits: &str, negative: bool) -> Result<u64, CountProblem> {
     if negative && digits.bytes().any(|b| b != b'0') {
         return Err(CountProblem::Negative);
     }
@@ -259,13 +265,7 @@ pub fn count_value(s: &str) -> Result<f64, CountProblem> {
         found = Some((digits, negative));
     }
     let (digits, negative) = found.ok_or(CountProblem::NoNumber)?;
-    if negative && digits.bytes().any(|b| b != b'0') {
-        return Err(CountProblem::Negative);
-    }
-    if digits.trim_start_matches('0').len() > MAX_COUNT_DIGITS {
-        return Err(CountProblem::TooLarge);
-    }
-    digits.parse::<f64>().map_err(|_| CountProblem::NoNumber)
+    whole(&digits, negative).map(|x| x as f64)
 }
 
 #[cfg(test)]
