@@ -252,6 +252,13 @@ impl Inline {
     }
 }
 
+/// The tallest a figure is shown at its printed size, in millimetres (0.9
+/// of A4's 247 mm text block, leaving room for the caption): both writers
+/// scale a taller figure down, and the figures that grow with the data are
+/// split into parts below it (`nap_figures`). One number, so the PDF and the
+/// DOCX cannot show the same figure at different sizes.
+pub const MAX_FIGURE_HEIGHT_MM: f32 = 222.0;
+
 /// Tables of more columns than this are set compact (see [`Table::compact`]).
 pub const COMPACT_COLUMNS: usize = 8;
 

@@ -9,7 +9,7 @@
 use crate::outline::Outline;
 use crate::parts::{
     field_into, OrderedNum, Rel, LIST_HANGING, LIST_LEVELS, LIST_STEP, NS_R, NS_W, NUM_BULLET,
-    NUM_FIRST_ORDERED, NUM_HEADINGS, TABLE_BORDERS, TEXT_H, TEXT_W,
+    NUM_FIRST_ORDERED, NUM_HEADINGS, TABLE_BORDERS, TEXT_W,
 };
 use crate::xml::{escape, text_into};
 use crate::Rasters;
@@ -863,8 +863,9 @@ impl<'a> Writer<'a> {
         let aspect = f64::from(px_h) / f64::from(px_w);
         let mm = |v: f32| (v.is_finite() && v > 0.0).then(|| f64::from(v) * EMU_PER_MM);
         let max_w = f64::from(ctx.width.saturating_sub(ctx.indent).max(567)) * EMU_PER_TWIP;
-        // Leave room on the page for the caption.
-        let max_h = f64::from(TEXT_H - 1_700) * EMU_PER_TWIP;
+        // As tall as the PDF layout shows a figure, which leaves room on the
+        // page for the caption.
+        let max_h = f64::from(nap_doc::MAX_FIGURE_HEIGHT_MM) * EMU_PER_MM;
         let (w, h) = match (mm(figure.width_mm), mm(figure.height_mm)) {
             (Some(w), Some(h)) => (w, h),
             (Some(w), None) => (w, w * aspect),

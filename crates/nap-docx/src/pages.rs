@@ -104,7 +104,7 @@ fn block_height(block: &Block, width: f32) -> f32 {
         Block::Heading { level, content, .. } => para(heading_metrics(*level), content),
         Block::Preformatted(l) => l.len() as f32 * 9.5 * LINE,
         Block::Figure(f) if f.height_mm.is_finite() => {
-            f.height_mm.clamp(0.0, 250.0) * 72.0 / 25.4 + 30.0
+            f.height_mm.clamp(0.0, nap_doc::MAX_FIGURE_HEIGHT_MM) * 72.0 / 25.4 + 30.0
         }
         Block::Rule => 13.0,
         _ => 0.0,
@@ -186,7 +186,8 @@ pub fn estimate(blocks: &[Block], levels: &[u8]) -> Vec<u32> {
             Block::Figure(figure) => {
                 let scale = (width * 25.4 / 72.0 / figure.width_mm).min(1.0);
                 let h = if figure.height_mm.is_finite() && scale.is_finite() {
-                    figure.height_mm.max(0.0) * scale * 72.0 / 25.4
+                    (figure.height_mm.max(0.0) * scale).min(nap_doc::MAX_FIGURE_HEIGHT_MM) * 72.0
+                        / 25.4
                 } else {
                     width / 2.0
                 };

@@ -523,6 +523,9 @@ fn figures_are_numbered_by_position_and_fit_the_text_width() {
             fig("a", 300.0, 150.0, common::svg(20, 10)),
             fig("b", f32::NAN, 0.0, common::svg(40, 10)),
             fig("c", 50.0, 50.0, "<svg".into()),
+            // Taller than the PDF layout shows a figure: scaled to the same
+            // height, nap_doc::MAX_FIGURE_HEIGHT_MM (222 mm).
+            fig("d", 100.0, 300.0, common::svg(10, 30)),
         ],
     };
     let bytes = nap_docx::docx(&doc);
@@ -540,18 +543,32 @@ fn figures_are_numbered_by_position_and_fit_the_text_width() {
         .collect();
     // Too wide: scaled to the 16 cm text width, aspect kept. No size: the
     // text width and the PNG's aspect. An unreadable SVG: no picture at all.
-    assert_eq!(extents, [(5_760_720, 2_880_360), (5_760_720, 1_440_180)]);
+    assert_eq!(
+        extents,
+        [
+            (5_760_720, 2_880_360),
+            (5_760_720, 1_440_180),
+            (2_664_000, 7_992_000)
+        ]
+    );
     let names: Vec<String> = unzip(&bytes)
         .into_keys()
         .filter(|n| n.starts_with("word/media/"))
         .collect();
-    assert_eq!(names, ["word/media/image1.png", "word/media/image2.png"]);
+    assert_eq!(
+        names,
+        [
+            "word/media/image1.png",
+            "word/media/image2.png",
+            "word/media/image3.png"
+        ]
+    );
     let ids: Vec<&str> = xml
         .descendants()
         .filter(|n| n.tag_name().name() == "docPr")
         .filter_map(|n| n.attribute("id"))
         .collect();
-    assert_eq!(ids, ["1", "2"]);
+    assert_eq!(ids, ["1", "2", "3"]);
     assert!(xml_text.contains("[alt c]"));
 }
 

@@ -118,10 +118,10 @@ pub fn figure_parts(name: &str, plan: &Plan) -> Vec<Svg> {
     }
 }
 
-/// The tallest part of a split figure, in points: 221 mm, under the 222 mm
-/// (0.9 of the A4 text block) up to which the PDF layout shows a figure at
-/// its printed size.
-pub(crate) const MAX_PART_PT: f64 = 221.0 / 25.4 * 72.0;
+/// The tallest part of a split figure, in points: a millimetre under the
+/// height up to which both writers show a figure at its printed size
+/// ([`nap_doc::MAX_FIGURE_HEIGHT_MM`]).
+pub(crate) const MAX_PART_PT: f64 = (nap_doc::MAX_FIGURE_HEIGHT_MM as f64 - 1.0) / 25.4 * 72.0;
 
 /// A figure's parts (see [`split`]), each drawn by `part` from the range of
 /// its rows; a figure that fits whole is drawn by `whole` (from the layout

@@ -35,11 +35,6 @@ const CELL_PAD_X: f32 = 4.5;
 /// The cell padding of a compact table ([`Table::compact`]).
 const CELL_PAD_X_COMPACT: f32 = 3.0;
 const CELL_PAD_Y: f32 = 3.5;
-/// The share of the text block's height up to which a figure is shown at its
-/// printed size (222 mm on A4); a taller one is scaled down. Figures that
-/// grow with the data are split into parts below it (`nap_figures`,
-/// `MAX_PART_PT`), leaving room on the page for the caption.
-const FIGURE_MAX_SHARE: f32 = 0.9;
 
 /// A cell's side padding, in a compact table or another.
 fn cell_pad_x(compact: bool) -> f32 {
@@ -1010,8 +1005,7 @@ impl<'a> Flow<'a> {
         };
         let mut w = sane(f.width_mm);
         let mut h = sane(f.height_mm);
-        let max_h =
-            (self.s.page_height - self.s.margin_top - self.s.margin_bottom) * FIGURE_MAX_SHARE;
+        let max_h = nap_doc::MAX_FIGURE_HEIGHT_MM * MM;
         let scale = (ctx.w / w).min(max_h / h).min(1.0);
         w *= scale;
         h *= scale;
