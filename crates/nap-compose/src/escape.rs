@@ -9,6 +9,7 @@
 //!   value such as a name is escaped so it is not read as Markdown at all.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use std::collections::HashSet;
 
 /// Separates a directive line from the template place it came from. A control
 /// character, so normalized input never holds it; values are stripped of it.
@@ -149,14 +150,12 @@ pub fn scope_footnotes(md: &str) -> String {
         // Only a label's first note is the one its citations find; a
         // second note of the same label is printed as written, label and
         // all, so it must keep the label its writer gave it.
-        let mut seen: Vec<&str> = Vec::new();
+        // Sets, not lists: a value may hold thousands of notes.
+        let cited_labels: HashSet<&str> = cited.iter().map(|(c, _)| c.as_str()).collect();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut at: Vec<usize> = defined
             .iter()
-            .filter(|(l, _)| {
-                let first = !seen.contains(&l.as_str());
-                seen.push(l);
-                first && cited.iter().any(|(c, _)| c == l)
-            })
+            .filter(|(l, _)| seen.insert(l) && cited_labels.contains(l.as_str()))
             .chain(&cited)
             .map(|&(_, a)| a)
             .collect();

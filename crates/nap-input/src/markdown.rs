@@ -6,6 +6,7 @@ use crate::json::Pos;
 use crate::text::{find_marker, normalize};
 use nap_model::Diagnostic;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
 
 /// Reads a required Markdown file; `None` when missing or unreadable.
 pub fn read(cx: &mut Ctx, file: &str, what: &str) -> Option<String> {
@@ -221,10 +222,12 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
     if !run.is_empty() {
         uncited(cx, &mut run, run_at);
     }
-    let mut seen: Vec<String> = Vec::new();
+    // Sets, not lists: a text may hold thousands of notes.
+    let cited: HashSet<String> = cited.into_iter().collect();
+    let mut seen: HashSet<String> = HashSet::new();
     for (label, at) in defined {
         let key = label.to_lowercase();
-        if seen.contains(&key) {
+        if !seen.insert(key.clone()) {
             cx.warning_at(
                 file,
                 pos_of(at),
@@ -234,8 +237,7 @@ pub fn check_markdown(cx: &mut Ctx, file: &str, text: &str, base: Pos, field: &s
             .hint = Some("give each note its own label".into());
             continue;
         }
-        seen.push(key);
-        if !cited.contains(&label.to_lowercase()) {
+        if !cited.contains(&key) {
             cx.warning_at(
                 file,
                 pos_of(at),
