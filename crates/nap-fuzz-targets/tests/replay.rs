@@ -248,7 +248,7 @@ fn figure_raster() {
 }
 
 /// The replay must be able to fail: an input that breaks an invariant is
-/// reported by name (here, a Markdown heading the check is told to refuse).
+/// reported by name (here, an input the check is told to refuse).
 #[test]
 fn a_broken_invariant_is_reported_with_its_input() {
     let inputs = vec![
