@@ -791,15 +791,21 @@ fn both_data_files_are_reported_in_one_run() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn template_errors_name_the_file_and_line() {
-    let dir = scratch_templates("test", "# A\n\n::: table\n::: row\nx\n", "# B\n{{#each}}\n");
+/// The diagnostics of composing the sample plan with the templates in `dir`,
+/// as printed (composing must fail).
+fn compose_errors(dir: &Path) -> Vec<String> {
     let o = ComposeOptions {
-        templates: dir.clone(),
+        templates: dir.to_path_buf(),
         ..opts(false)
     };
     let errs = compose(&sample_plan(), &o).unwrap_err();
-    let shown: Vec<String> = errs.iter().map(|d| d.to_string()).collect();
+    errs.iter().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn template_errors_name_the_file_and_line() {
+    let dir = scratch_templates("test", "# A\n\n::: table\n::: row\nx\n", "# B\n{{#each}}\n");
+    let shown = compose_errors(&dir);
     let plan_file = format!("{}/plani-i-veprimit.md.hbs:3", dir.display());
     assert!(
         shown
@@ -1198,12 +1204,7 @@ fn a_long_template_names_the_line_of_a_late_mistake() {
     plan.push_str("Fundi: {{text plan.nuk_ekziston}}\n");
     let line = plan.lines().count();
     let dir = scratch_templates("long", &plan, "# B\n");
-    let o = ComposeOptions {
-        templates: dir.clone(),
-        ..opts(false)
-    };
-    let errs = compose(&sample_plan(), &o).unwrap_err();
-    let shown: Vec<String> = errs.iter().map(|d| d.to_string()).collect();
+    let shown = compose_errors(&dir);
     let at = format!("{}/plani-i-veprimit.md.hbs:{line}:8", dir.display());
     assert!(shown.iter().any(|s| s.contains(&at)), "{at}\n{shown:#?}");
     std::fs::remove_dir_all(&dir).unwrap();
