@@ -440,14 +440,34 @@ pub fn render_paged(
         meta = meta.keywords(m.keywords.clone());
     }
     kdoc.set_metadata(meta);
-    let bytes = kdoc
+    let mut bytes = kdoc
         .finish()
         .map_err(|e| PdfError::Serialize(format!("{e:?}")))?;
+    blank_suspects(&mut bytes);
     Ok(Rendered {
         bytes,
         pages: page_count,
         warnings,
     })
+}
+
+/// krilla writes the catalog's `/MarkInfo<</Marked true/Suspects false>>`.
+/// That is valid PDF (Suspects is a boolean, false is its default), but
+/// poppler (22.12, Debian's; pdfinfo, pdftotext, the viewers built on it)
+/// prints "Syntax Error: Suspects object is wrong type (boolean)" for a
+/// false Suspects, so every reader of our PDFs through poppler saw a syntax
+/// error. The entry is blanked with spaces of the same length: no byte
+/// offset moves (the cross-reference table stays right), the dictionary
+/// means the same, and PDF/UA allows Suspects to be absent. Only the
+/// catalog's exact form is touched, the last one in the file (the catalog
+/// is written after the pages); a document without it is left alone.
+fn blank_suspects(bytes: &mut [u8]) {
+    const MARK_INFO: &[u8] = b"/MarkInfo<</Marked true/Suspects false>>";
+    const SUSPECTS: &[u8] = b"/Suspects false";
+    if let Some(at) = bytes.windows(MARK_INFO.len()).rposition(|w| w == MARK_INFO) {
+        let start = at + MARK_INFO.len() - 2 - SUSPECTS.len();
+        bytes[start..start + SUSPECTS.len()].fill(b' ');
+    }
 }
 
 /// An outline node for entry `i` with the deeper entries after it as

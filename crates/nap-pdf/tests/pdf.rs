@@ -582,3 +582,30 @@ fn the_draft_watermark_is_written_once_and_shown_on_every_page() {
     let extra = with.len() as i64 - without.len() as i64;
     assert!(extra < 3_000, "the watermark adds {extra} bytes");
 }
+
+/// poppler reads the PDF without a word on stderr: krilla's
+/// `/Suspects false` made pdfinfo and pdftotext print "Syntax Error:
+/// Suspects object is wrong type (boolean)" for every PDF nap wrote, the
+/// archival (PDF/A) one included.
+#[test]
+fn poppler_reads_the_pdf_without_complaint() {
+    if !have("pdfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let doc = nap_doc::sample();
+    for (name, pdfa) in [("draft.pdf", false), ("final.pdf", true)] {
+        let path = write(dir.path(), name, &pdf(&doc, &PdfOptions { pdfa }).unwrap());
+        for (tool, args) in [("pdfinfo", vec![]), ("pdftotext", vec!["-"])] {
+            let out = Command::new(tool).arg(&path).args(&args).output().unwrap();
+            assert!(out.status.success(), "{tool} {name}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                "",
+                "{tool} {name} printed on stderr"
+            );
+        }
+        let info = run("pdfinfo", &[path.to_str().unwrap()]);
+        assert!(info.contains("Tagged:          yes"), "{info}");
+    }
+}
