@@ -745,42 +745,94 @@ const TIED_BEFORE_NUMBER: [&str; 11] = [
 ];
 
 /// Makes the space between a word of [`TIED_BEFORE_NUMBER`] and a number a
-/// no-break space (U+00A0) in every text span, so neither writer ends a line
-/// between "nr." and "9917/2008". Spans are tied one by one.
+/// no-break space (U+00A0), so neither writer ends a line between "nr." and
+/// "9917/2008". Consecutive text spans are read as one text, so the word and
+/// its number may be in different spans ("nr. **9917/2008**"); a footnote
+/// mark or a line break between them ends the run.
 fn tie_numbers(content: &mut [Inline]) {
-    for inline in content {
-        if let Inline::Text(span) = inline {
-            if span.text.contains(' ') {
-                if let Some(tied) = tie(&span.text) {
-                    span.text = tied;
-                }
-            }
+    let mut i = 0;
+    while i < content.len() {
+        let j = i + content[i..]
+            .iter()
+            .take_while(|x| matches!(x, Inline::Text(_)))
+            .count();
+        if j > i {
+            tie_run(&mut content[i..j]);
         }
+        i = j + 1;
+    }
+}
+
+/// [`tie_numbers`] for one run of text spans.
+fn tie_run(run: &mut [Inline]) {
+    let texts = || {
+        run.iter().map(|x| match x {
+            Inline::Text(span) => span.text.as_str(),
+            _ => "",
+        })
+    };
+    if !texts().any(|t| t.contains(' ')) {
+        return;
+    }
+    let joined: String = texts().collect();
+    let at = tie_positions(&joined);
+    if at.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    let mut k = 0;
+    for x in run.iter_mut() {
+        let Inline::Text(span) = x else { continue };
+        let end = start + span.text.len();
+        let local: Vec<usize> = at[k..]
+            .iter()
+            .take_while(|&&p| p < end)
+            .map(|&p| p - start)
+            .collect();
+        k += local.len();
+        if !local.is_empty() {
+            span.text = no_break_at(&span.text, &local);
+        }
+        start = end;
     }
 }
 
 /// `text` with the spaces to tie replaced, or `None` when there is none.
-pub(crate) fn tie(text: &str) -> Option<String> {
-    let mut out: Option<String> = None;
-    for (at, _) in text.match_indices(' ') {
-        let next_is_digit = text[at + 1..].starts_with(|c: char| c.is_ascii_digit());
-        if !next_is_digit {
-            continue;
-        }
-        let word_start = text[..at]
-            .rfind(|c: char| c.is_whitespace() || c == '(')
-            .map_or(0, |i| {
-                i + text[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let word = text[word_start..at].to_lowercase();
-        if TIED_BEFORE_NUMBER.contains(&word.as_str()) {
-            // The same length in bytes is not kept (U+00A0 is two), so
-            // edit a copy by position from the end of the previous edit.
-            let o = out.get_or_insert_with(|| text.to_string());
-            let shift = o.len() - text.len();
-            o.replace_range(at + shift..at + shift + 1, "\u{a0}");
-        }
+#[cfg(test)]
+fn tie(text: &str) -> Option<String> {
+    let at = tie_positions(text);
+    (!at.is_empty()).then(|| no_break_at(text, &at))
+}
+
+/// The byte offsets, in order, of the spaces of `text` that come between a
+/// word of [`TIED_BEFORE_NUMBER`] and a digit.
+fn tie_positions(text: &str) -> Vec<usize> {
+    text.match_indices(' ')
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            if !text[at + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+                return false;
+            }
+            let word_start = text[..at]
+                .rfind(|c: char| c.is_whitespace() || c == '(')
+                .map_or(0, |i| {
+                    i + text[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            TIED_BEFORE_NUMBER.contains(&text[word_start..at].to_lowercase().as_str())
+        })
+        .collect()
+}
+
+/// `text` with the spaces at the byte offsets `at` (in order) made no-break.
+fn no_break_at(text: &str, at: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + at.len());
+    let mut last = 0;
+    for &p in at {
+        out.push_str(&text[last..p]);
+        out.push('\u{a0}');
+        last = p + 1;
     }
+    out.push_str(&text[last..]);
     out
 }
 
@@ -813,6 +865,33 @@ mod tests {
             nap_doc::plain_text(content),
             format!("Sipas ligjit nr.{nb}112/2020.")
         );
+    }
+
+    /// The word and its number in different spans (bold, italics, a link)
+    /// are tied too; a footnote mark between them ends the run.
+    #[test]
+    fn numbers_stay_with_the_word_before_them_across_spans() {
+        let nb = "\u{a0}";
+        for (md, want) in [
+            (
+                "Ligji nr. **9917/2008** u ndryshua.",
+                format!("Ligji nr.{nb}9917/2008 u ndryshua."),
+            ),
+            (
+                "Ligji **nr.** 9917/2008 u ndryshua.",
+                format!("Ligji nr.{nb}9917/2008 u ndryshua."),
+            ),
+            (
+                "Shih *Figura* 2 dhe [neni 5](https://e.al/).",
+                format!("Shih Figura{nb}2 dhe neni{nb}5."),
+            ),
+            ("Shih n*r.* 5.", format!("Shih nr.{nb}5.")),
+        ] {
+            let (b, _) = conv(md);
+            assert_eq!(para_text(&b[0]), want, "{md}");
+        }
+        let (b, _) = conv("Ligji nr.[^1] 5 vjet.\n\n[^1]: Shënim.");
+        assert!(!para_text(&b[0]).contains(nb), "{:?}", para_text(&b[0]));
     }
 
     use super::*;
