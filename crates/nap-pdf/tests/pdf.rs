@@ -593,9 +593,9 @@ fn poppler_reads_the_pdf_without_complaint() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let doc = nap_doc::sample();
     for (name, pdfa) in [("draft.pdf", false), ("final.pdf", true)] {
-        let path = write(dir.path(), name, &pdf(&doc, &PdfOptions { pdfa }).unwrap());
+        let bytes = pdf(&nap_doc::sample(), &PdfOptions { pdfa }).unwrap();
+        let path = write(dir.path(), name, &bytes);
         for (tool, args) in [("pdfinfo", vec![]), ("pdftotext", vec!["-"])] {
             let out = Command::new(tool).arg(&path).args(&args).output().unwrap();
             assert!(out.status.success(), "{tool} {name}");
