@@ -1088,45 +1088,55 @@ fn composed(edit: impl FnOnce(&mut Plan)) -> Composed {
     compose(&plan, &opts(false)).unwrap_or_else(|e| panic!("{e:#?}"))
 }
 
+/// `text` holds every phrase of `has` and none of `lacks`.
+fn says(text: &str, has: &[&str], lacks: &[&str]) {
+    for h in has {
+        assert!(text.contains(h), "missing {h:?} in:\n{text}");
+    }
+    for l in lacks {
+        assert!(!text.contains(l), "unwanted {l:?} in:\n{text}");
+    }
+}
+
 /// A report built before any phase is recorded: no empty figures or
 /// "0 fazat", a sentence saying the phases will follow, and the comments
 /// figure numbered first.
 #[test]
 fn a_report_without_phases_says_they_will_follow() {
-    let text = report_text(|plan| plan.process.phases.clear());
-    assert!(
-        text.contains("Fazat e procesit do të përshkruhen këtu sapo të regjistrohen."),
-        "{text}"
+    says(
+        &report_text(|plan| plan.process.phases.clear()),
+        &[
+            "Fazat e procesit do të përshkruhen këtu sapo të regjistrohen.",
+            "Figura 1: Komentet",
+        ],
+        &["0 fazat", "Fazat kryesore të procesit"],
     );
-    assert!(!text.contains("0 fazat"), "{text}");
-    assert!(!text.contains("Fazat kryesore të procesit"), "{text}");
-    assert!(text.contains("Figura 1: Komentet"), "{text}");
 }
 
 /// A report built before any comment: no tables of zeros and no caption
 /// without its figure, but a sentence saying the figures will follow.
 #[test]
 fn a_report_without_comments_says_they_will_follow() {
-    let text = report_text(|plan| plan.comments.clear());
-    assert!(
-        text.contains("Nuk janë regjistruar ende komente nga palët e interesuara"),
-        "{text}"
+    says(
+        &report_text(|plan| plan.comments.clear()),
+        &["Nuk janë regjistruar ende komente nga palët e interesuara"],
+        &["Komentet e marra sipas raundit", "Tabela 1"],
     );
-    assert!(!text.contains("Komentet e marra sipas raundit"), "{text}");
-    assert!(!text.contains("Tabela 1"), "{text}");
 }
 
 /// One phase is spoken of in the singular ("1 fazat" is not Albanian).
 #[test]
 fn a_single_phase_is_spoken_of_in_the_singular() {
-    let text = report_text(|plan| plan.process.phases.truncate(1));
-    assert!(
-        text.contains("Seksioni pasues e përshkruan fazën muaj pas muaji."),
-        "{text}"
+    says(
+        &report_text(|plan| plan.process.phases.truncate(1)),
+        &["Seksioni pasues e përshkruan fazën muaj pas muaji."],
+        &["1 fazat"],
     );
-    assert!(!text.contains("1 fazat"), "{text}");
-    let text = report_text(|_| {});
-    assert!(text.contains("përshkruajnë 2 fazat një nga një"), "{text}");
+    says(
+        &report_text(|_| {}),
+        &["përshkruajnë 2 fazat një nga një"],
+        &[],
+    );
 }
 
 fn plan_text(edit: impl FnOnce(&mut Plan)) -> String {
@@ -1138,27 +1148,27 @@ fn plan_text(edit: impl FnOnce(&mut Plan)) -> String {
 /// no table of zeros, no caption over an empty figure.
 #[test]
 fn a_plan_without_phases_or_comments_says_they_will_follow() {
-    let text = plan_text(|plan| plan.process.phases.clear());
-    assert!(
-        text.contains("Fazat e procesit të bashkëkrijimit do të përshkruhen këtu"),
-        "{text}"
+    says(
+        &plan_text(|plan| plan.process.phases.clear()),
+        &[
+            "Fazat e procesit të bashkëkrijimit do të përshkruhen këtu",
+            "Figura 1: Komentet",
+        ],
+        &["0 faza", "Fazat kryesore të procesit"],
     );
-    assert!(!text.contains("0 faza"), "{text}");
-    assert!(!text.contains("Fazat kryesore të procesit"), "{text}");
-    assert!(text.contains("Figura 1: Komentet"), "{text}");
-
-    let text = plan_text(|plan| plan.comments.clear());
-    assert!(
-        text.contains("Nuk janë regjistruar ende komente nga palët e interesuara"),
-        "{text}"
+    says(
+        &plan_text(|plan| plan.comments.clear()),
+        &[
+            "Nuk janë regjistruar ende komente nga palët e interesuara",
+            "Figura 1: Fazat kryesore",
+        ],
+        &["u mblodhën 0 komente", "Tabela 1"],
     );
-    assert!(!text.contains("u mblodhën 0 komente"), "{text}");
-    assert!(!text.contains("Tabela 1"), "{text}");
-    assert!(text.contains("Figura 1: Fazat kryesore"), "{text}");
-
-    let one = plan_text(|plan| plan.process.phases.truncate(1));
-    assert!(one.contains("me një fazë"), "{one}");
-    assert!(one.contains("Faza ishte:"), "{one}");
+    says(
+        &plan_text(|plan| plan.process.phases.truncate(1)),
+        &["me një fazë", "Faza ishte:"],
+        &[],
+    );
 }
 
 /// A commitment's template table names its commitment in a header row, so

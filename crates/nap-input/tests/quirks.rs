@@ -242,22 +242,15 @@ fn a_pipe_and_a_folder_are_named_for_what_they_are() {
     assert!(made.success());
     std::fs::create_dir(dir.path().join("comments/vjetra.csv")).unwrap();
     let l = load(dir.path(), &LoadOptions::default());
-    let pipe = l
-        .diagnostics
-        .iter()
-        .find(|d| d.file == "process/intro.md")
-        .expect("the pipe is reported");
-    assert!(
-        pipe.message.contains("neither a file nor a folder"),
-        "{pipe:?}"
-    );
-    let folder = l
-        .diagnostics
-        .iter()
-        .find(|d| d.file == "comments/vjetra.csv")
-        .expect("the folder is reported");
-    assert!(
-        folder.message.contains("this folder is not read"),
-        "{folder:?}"
-    );
+    for (file, says) in [
+        ("process/intro.md", "neither a file nor a folder"),
+        ("comments/vjetra.csv", "this folder is not read"),
+    ] {
+        let d = l
+            .diagnostics
+            .iter()
+            .find(|d| d.file == file)
+            .unwrap_or_else(|| panic!("{file} is not reported: {:#?}", l.diagnostics));
+        assert!(d.message.contains(says), "{d:?}");
+    }
 }
