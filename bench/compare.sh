@@ -47,15 +47,21 @@ for n in $SCALES; do
   in="$WORK/in$n"; out="$WORK/out$n"
   logged "$WORK/generate$n.log" "$NAP" generate --scale "$n" --out "$in"
   logged "$WORK/emit$n.log" "$NAP" build --inputs "$in" --out "$WORK/md$n" --emit markdown --force
-  # Kept apart from $out: the timed builds below replace $out without the Markdown.
-  md="$WORK/plan$n.md"
-  cp "$WORK/md$n/1.0-draft/plani-i-veprimit.md" "$md"
+  # Kept apart from $out (the timed builds below replace $out without the
+  # Markdown): the plan's pandoc Markdown, whose figures are PNG files beside it.
+  md="$WORK/md$n/1.0-draft/plani-i-veprimit.md"
   runs=${RUNS:-$([ "$n" = 1 ] && echo 10 || echo 3)}
   logged "$WORK/hf-nap$n.log" hyperfine -N --warmup 1 --runs "$runs" --export-json "$WORK/nap$n.json" \
     "$NAP build --inputs $in --out $out --force"
   logged "$WORK/hf-pandoc$n.log" hyperfine -N --warmup 1 --runs "$runs" --export-json "$WORK/pandoc$n.json" \
-    "pandoc $md -o $WORK/pandoc$n.docx"
+    "pandoc --resource-path $WORK/md$n/1.0-draft $md -o $WORK/pandoc$n.docx"
   nap_s=$(median "$WORK/nap$n.json"); pd_s=$(median "$WORK/pandoc$n.json")
+  # The same content on both sides: pandoc's DOCX has nap's tables and figures.
+  for what in '<w:tbl>' '<pic:pic'; do
+    theirs=$(unzip -p "$WORK/pandoc$n.docx" word/document.xml | grep -o "$what" | wc -l)
+    ours=$(unzip -p "$out/1.0-draft/plani-i-veprimit.docx" word/document.xml | grep -o "$what" | wc -l)
+    [ "$theirs" = "$ours" ] || { echo "N=$n: pandoc's DOCX has $theirs $what, nap's $ours" >&2; exit 1; }
+  done
   read -r _ nap_kb < <(time_peak "$NAP" build --inputs "$in" --out "$out" --force)
   if [ "$n" = 100 ]; then
     # One LibreOffice run takes minutes here: time it once, with its peak.

@@ -26,8 +26,10 @@ pub struct BuildOptions {
     pub templates: PathBuf,
     pub out: PathBuf,
     pub final_build: bool,
-    /// Also write the merged Markdown each document was made from.
+    /// Also write each document as pandoc Markdown, with its figures' PNGs.
     pub emit_markdown: bool,
+    /// Also write the Markdown with directives the templates produced.
+    pub emit_source: bool,
     /// Rebuild even when the manifest says the output is up to date.
     pub force: bool,
 }
@@ -35,7 +37,7 @@ pub struct BuildOptions {
 /// One file of a build, in memory.
 #[derive(Debug, Clone)]
 pub struct OutFile {
-    pub name: &'static str,
+    pub name: String,
     pub bytes: Vec<u8>,
 }
 
@@ -65,6 +67,8 @@ pub const REPORT_DOCX: &str = "raporti-i-procesit.docx";
 pub const REPORT_PDF: &str = "raporti-i-procesit.pdf";
 pub const PLAN_MD: &str = "plani-i-veprimit.md";
 pub const REPORT_MD: &str = "raporti-i-procesit.md";
+pub const PLAN_SOURCE: &str = "plani-i-veprimit.source.md";
+pub const REPORT_SOURCE: &str = "raporti-i-procesit.source.md";
 
 /// Runs `nap build`; returns the exit code.
 pub fn run(opts: &BuildOptions, world: &World) -> i32 {
@@ -182,14 +186,14 @@ pub fn run(opts: &BuildOptions, world: &World) -> i32 {
         outputs: files
             .par_iter()
             .map(|f| FileDigest {
-                path: f.name.to_string(),
+                path: f.name.clone(),
                 sha256: sha256_hex(&f.bytes),
             })
             .collect(),
     };
     let mut all = files;
     all.push(OutFile {
-        name: "manifest.json",
+        name: "manifest.json".into(),
         bytes: to_json(&manifest),
     });
 
@@ -249,7 +253,7 @@ pub fn render_all(
     };
     // The action plan's PDF is the longest chain; everything else (the
     // figures' PNGs, both DOCX, the report's PDF) runs beside it.
-    let (plan_pdf, (plan_docx, report_docx, report_pdf, model_json)) = rayon::join(
+    let (plan_pdf, (plan_docx, report_docx, report_pdf, model_json, rasters)) = rayon::join(
         || pdf("plan", &composed.plan),
         || {
             let rasters = spans.time("both", "PNG", || {
@@ -260,7 +264,7 @@ pub fn render_all(
                 || docx("report", &composed.report, &rasters),
             );
             let report_pdf = pdf("report", &composed.report);
-            (plan_docx, report_docx, report_pdf, to_json(model))
+            (plan_docx, report_docx, report_pdf, to_json(model), rasters)
         },
     );
     let plan_pdf =
@@ -273,41 +277,81 @@ pub fn render_all(
     }
     let mut files = vec![
         OutFile {
-            name: PLAN_DOCX,
+            name: PLAN_DOCX.into(),
             bytes: plan_docx,
         },
         OutFile {
-            name: PLAN_PDF,
+            name: PLAN_PDF.into(),
             bytes: plan_pdf.bytes,
         },
         OutFile {
-            name: REPORT_DOCX,
+            name: REPORT_DOCX.into(),
             bytes: report_docx,
         },
         OutFile {
-            name: REPORT_PDF,
+            name: REPORT_PDF.into(),
             bytes: report_pdf.bytes,
         },
         OutFile {
-            name: "model.json",
+            name: "model.json".into(),
             bytes: model_json,
         },
     ];
     if opts.emit_markdown {
-        files.push(OutFile {
-            name: PLAN_MD,
-            bytes: composed.plan_markdown.clone().into_bytes(),
-        });
-        files.push(OutFile {
-            name: REPORT_MD,
-            bytes: composed.report_markdown.clone().into_bytes(),
-        });
+        for (name, doc) in [(PLAN_MD, &composed.plan), (REPORT_MD, &composed.report)] {
+            files.extend(markdown(name, doc, &rasters));
+        }
+    }
+    if opts.emit_source {
+        for (name, text) in [
+            (PLAN_SOURCE, &composed.plan_markdown),
+            (REPORT_SOURCE, &composed.report_markdown),
+        ] {
+            files.push(OutFile {
+                name: name.into(),
+                bytes: text.clone().into_bytes(),
+            });
+        }
     }
     Ok(Rendered {
         files,
         warnings,
         spans: spans.into_sorted(),
     })
+}
+
+/// A document as pandoc Markdown (`name`, e.g. plani-i-veprimit.md) and
+/// its figures as the PNG files it links to, named after the document and
+/// the figure (plani-i-veprimit-figura-1.png): the same PNGs as the DOCX.
+fn markdown(name: &str, doc: &nap_doc::Document, rasters: &nap_docx::Rasters) -> Vec<OutFile> {
+    let stem = name.trim_end_matches(".md");
+    let mut pngs = Vec::new();
+    let text = nap_md::write(doc, &mut |figure| {
+        let png = rasters.get(figure)?;
+        let id: String = figure
+            .id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let file = format!("{stem}-{id}.png");
+        pngs.push(OutFile {
+            name: file.clone(),
+            bytes: png.to_vec(),
+        });
+        Some(file)
+    });
+    let mut files = vec![OutFile {
+        name: name.into(),
+        bytes: text.into_bytes(),
+    }];
+    files.extend(pngs);
+    files
 }
 
 /// When each writing job ran, relative to the start of writing.
@@ -437,6 +481,7 @@ fn source_digest(s: &Sources, opts: &BuildOptions, build_date: Date) -> String {
     h.update(env!("CARGO_PKG_VERSION"));
     h.update(if opts.final_build { "final" } else { "draft" });
     h.update(if opts.emit_markdown { "md" } else { "" });
+    h.update(if opts.emit_source { "source" } else { "" });
     h.update(build_date.iso());
     for (kind, list) in [("in", &s.inputs), ("tpl", &s.templates)] {
         for f in list {

@@ -47,10 +47,14 @@ pub enum Command {
         /// approval page, PDF/A for archiving; writes <version>-final.
         #[arg(long = "final")]
         final_build: bool,
-        /// Also write the merged Markdown each document was made from
-        /// (plani-i-veprimit.md, raporti-i-procesit.md), e.g. for pandoc or for review.
-        #[arg(long, value_name = "WHAT", value_parser = ["markdown"])]
-        emit: Option<String>,
+        /// Also write each document as text. `markdown`: pandoc Markdown with the same
+        /// content as the DOCX and PDF (plani-i-veprimit.md, raporti-i-procesit.md, and the
+        /// figures as PNG files beside them), for review or for `pandoc X.md -o X.docx`.
+        /// `source`: what the templates produced, directives included
+        /// (plani-i-veprimit.source.md, raporti-i-procesit.source.md), for template authors.
+        /// May be given twice.
+        #[arg(long, value_name = "WHAT", value_parser = ["markdown", "source"])]
+        emit: Vec<String>,
         /// Rebuild even when the version folder is up to date with the inputs and templates.
         #[arg(long)]
         force: bool,
@@ -117,7 +121,8 @@ pub fn main() -> i32 {
                 templates,
                 out,
                 final_build,
-                emit_markdown: emit.is_some(),
+                emit_markdown: emit.iter().any(|e| e == "markdown"),
+                emit_source: emit.iter().any(|e| e == "source"),
                 force,
             },
             &crate::world::World::from_env(),

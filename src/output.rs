@@ -88,7 +88,7 @@ fn write_into(dir: &Path, files: &[crate::build::OutFile]) -> Result<(), OutputE
     }
     fs::create_dir(dir).map_err(at(dir))?;
     for f in files {
-        let path = dir.join(f.name);
+        let path = dir.join(&f.name);
         fs::write(&path, &f.bytes).map_err(at(&path))?;
         File::open(&path)
             .and_then(|f| f.sync_all())
@@ -210,17 +210,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let one = [
             OutFile {
-                name: "a.txt",
+                name: "a.txt".into(),
                 bytes: b"one".to_vec(),
             },
             OutFile {
-                name: "b.txt",
+                name: "b.txt".into(),
                 bytes: b"b".to_vec(),
             },
         ];
         write_folder(dir.path(), "0.1-draft", &one).unwrap();
         let two = [OutFile {
-            name: "a.txt",
+            name: "a.txt".into(),
             bytes: b"two".to_vec(),
         }];
         write_folder(dir.path(), "0.1-draft", &two).unwrap();
@@ -247,7 +247,7 @@ mod tests {
         let target = dir.path().join("0.1-draft");
         fs::write(&target, b"notes").unwrap();
         let files = [OutFile {
-            name: "a.txt",
+            name: "a.txt".into(),
             bytes: b"one".to_vec(),
         }];
         let err = write_folder(dir.path(), "0.1-draft", &files).unwrap_err();

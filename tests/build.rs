@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::OnceLock;
 
 /// Names of people in the sample's comments who did not consent to be named
@@ -28,7 +29,11 @@ fn sample_draft() -> &'static Path {
     DIR.get_or_init(|| {
         let out = std::env::temp_dir().join(format!("nap-build-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
-        build(&repo().join("inputs"), &out, &["--emit", "markdown"]);
+        build(
+            &repo().join("inputs"),
+            &out,
+            &["--emit", "markdown", "--emit", "source"],
+        );
         out.join("1.0-draft")
     })
 }
@@ -54,10 +59,22 @@ fn a_draft_build_writes_every_file_of_the_contract() {
     let dir = sample_draft();
     let names: Vec<String> = snapshot(dir).into_iter().map(|(n, _)| n).collect();
     let mut expected: Vec<String> = common::OUTPUTS.iter().map(|s| s.to_string()).collect();
-    expected.extend([
-        "plani-i-veprimit.md".to_string(),
-        "raporti-i-procesit.md".to_string(),
-    ]);
+    // With --emit markdown: each document's Markdown and its figures' PNGs;
+    // with --emit source: the templates' output.
+    expected.extend(
+        [
+            "plani-i-veprimit.source.md",
+            "raporti-i-procesit.source.md",
+            "plani-i-veprimit.md",
+            "plani-i-veprimit-figura-1.png",
+            "plani-i-veprimit-figura-2.png",
+            "raporti-i-procesit.md",
+            "raporti-i-procesit-figura-1.png",
+            "raporti-i-procesit-figura-2.png",
+            "raporti-i-procesit-figura-3.png",
+        ]
+        .map(String::from),
+    );
     expected.sort();
     assert_eq!(names, expected);
 
@@ -160,6 +177,8 @@ fn no_one_who_did_not_consent_is_named_in_any_output() {
         "manifest.json",
         "plani-i-veprimit.md",
         "raporti-i-procesit.md",
+        "plani-i-veprimit.source.md",
+        "raporti-i-procesit.source.md",
     ] {
         texts.push((f.into(), std::fs::read_to_string(dir.join(f)).unwrap()));
     }
@@ -189,13 +208,70 @@ fn no_one_who_did_not_consent_is_named_in_any_output() {
     );
 }
 
+/// `--emit markdown` is for pandoc: what pandoc reads from it is what the
+/// DOCX says (the same words, the same tables, the same figures), so that
+/// bench/compare.sh times pandoc and LibreOffice on the same content.
+#[test]
+fn the_emitted_markdown_gives_pandoc_the_documents_content() {
+    if !have("pandoc") || !have("soffice") {
+        return;
+    }
+    let dir = sample_draft();
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, docx) in docx_texts() {
+        let md = format!("{name}.md");
+        let out = tmp.path().join(format!("{name}.docx"));
+        // From the version folder, where the figures' PNGs are.
+        let o = run(Command::new("pandoc")
+            .current_dir(dir)
+            .arg(&md)
+            .arg("-o")
+            .arg(&out));
+        assert!(o.status.success(), "pandoc {md}: {}", stderr(&o));
+        let count = |file: &Path, what: &str| document_xml(file).matches(what).count();
+        let nap_docx = dir.join(format!("{name}.docx"));
+        for what in ["<w:tbl>", "<pic:pic"] {
+            assert_eq!(count(&out, what), count(&nap_docx, what), "{name}: {what}");
+        }
+        // The same words: pandoc's plain text (less its table borders)
+        // against LibreOffice's text of nap's DOCX (less the table of
+        // contents, whose entries a field fills in Word, and list bullets).
+        let o = run(Command::new("pandoc").current_dir(dir).args([
+            md.as_str(),
+            "-t",
+            "plain",
+            "--wrap=none",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let words = |text: &str| {
+            let mut w: Vec<String> = text
+                .split_whitespace()
+                .filter(|w| !w.chars().all(|c| "-+=|•".contains(c)))
+                .map(|w| w.trim_matches(['[', ']']).to_string())
+                .collect();
+            w.sort();
+            w
+        };
+        let toc_entry = |l: &&str| {
+            l.rsplit_once('\t')
+                .is_some_and(|(_, n)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        };
+        let body: Vec<&str> = docx.lines().filter(|l| !toc_entry(l)).collect();
+        assert_eq!(
+            words(&String::from_utf8_lossy(&o.stdout)),
+            words(&body.join("\n")),
+            "{name}: pandoc reads other words from the Markdown than the DOCX holds"
+        );
+    }
+}
+
 #[test]
 fn the_same_inputs_give_byte_identical_files_whatever_the_thread_count() {
     let first = snapshot(sample_draft());
     let out = tempfile::tempdir().unwrap();
     let o = run(nap()
         .env("RAYON_NUM_THREADS", "1")
-        .args(["build", "--emit", "markdown", "--out"])
+        .args(["build", "--emit", "markdown", "--emit", "source", "--out"])
         .arg(out.path()));
     assert!(o.status.success(), "{}", stderr(&o));
     let second = snapshot(&out.path().join("1.0-draft"));

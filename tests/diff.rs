@@ -307,17 +307,6 @@ enum View {
     Reject,
 }
 
-fn document_xml(docx: &Path) -> String {
-    let o = Command::new("unzip")
-        .arg("-p")
-        .arg(docx)
-        .arg("word/document.xml")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "unzip failed on {}", docx.display());
-    String::from_utf8(o.stdout).unwrap()
-}
-
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")

@@ -285,3 +285,15 @@ pub fn entry_names(dir: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect()
 }
+
+/// The main part of a DOCX (`word/document.xml`), read with unzip.
+pub fn document_xml(docx: &Path) -> String {
+    let o = Command::new("unzip")
+        .arg("-p")
+        .arg(docx)
+        .arg("word/document.xml")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "unzip failed on {}", docx.display());
+    String::from_utf8(o.stdout).unwrap()
+}

@@ -361,6 +361,36 @@ pub fn renumber_notes(blocks: &mut [Block]) {
     }
 }
 
+/// Each heading's outline number ("1.", "1.2."; empty when the heading is
+/// not numbered), in reading order ([`walk`]'s). The one numbering every
+/// writer prints: a numbered heading increments its level's counter and
+/// restarts the deeper ones; unnumbered headings change nothing; a level
+/// skipped over shows 1, as in Word's outline list ("2.1.1." for a level-3
+/// heading right under "2.").
+pub fn heading_numbers(blocks: &[Block]) -> Vec<String> {
+    let mut numbers = Vec::new();
+    let mut counters = [0u32; 4];
+    walk(blocks, &mut |b| {
+        if let Block::Heading {
+            level, numbered, ..
+        } = b
+        {
+            let l = usize::from((*level).clamp(1, 4));
+            numbers.push(if *numbered {
+                counters[l - 1] += 1;
+                counters[l..].iter_mut().for_each(|c| *c = 0);
+                counters[..l]
+                    .iter()
+                    .map(|c| format!("{}.", (*c).max(1)))
+                    .collect()
+            } else {
+                String::new()
+            });
+        }
+    });
+    numbers
+}
+
 /// Visits every block depth-first in reading order (cells, list items,
 /// quotes). Iterative: hostile nesting thousands deep must not overflow the
 /// stack.
@@ -515,6 +545,33 @@ pub fn sample() -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_are_numbered_as_words_outline_list_numbers_them() {
+        let h = |level, numbered| Block::Heading {
+            level,
+            id: format!("h{level}"),
+            numbered,
+            content: vec![Inline::plain("x")],
+        };
+        let blocks = [
+            h(1, false),
+            h(1, true),
+            h(2, true),
+            h(2, true),
+            h(1, true),
+            // Level 2 skipped: it shows 1, not 0.
+            h(3, true),
+            h(2, false),
+            h(3, true),
+            h(1, true),
+            h(4, true),
+        ];
+        assert_eq!(
+            heading_numbers(&blocks),
+            ["", "1.", "1.1.", "1.2.", "2.", "2.1.1.", "", "2.1.2.", "3.", "3.1.1.1."]
+        );
+    }
 
     /// The visiting order, spelled out recursively.
     fn recursive<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {

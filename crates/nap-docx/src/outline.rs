@@ -38,30 +38,14 @@ impl Outline {
     pub fn scan(blocks: &[Block]) -> Outline {
         let mut outline = Outline::default();
         let mut used = HashSet::new();
-        // Word's outline list: a numbered heading increments its level's
-        // counter and restarts the deeper ones; unnumbered headings are not
-        // in the list and change nothing.
-        let mut counters = [0u32; 4];
+        // Word's outline list numbers, the same as the PDF's.
+        let mut numbers = nap_doc::heading_numbers(blocks).into_iter();
         nap_doc::walk(blocks, &mut |block| match block {
             Block::Heading {
-                level,
-                id,
-                numbered,
-                content,
+                level, id, content, ..
             } => {
                 let level = (*level).clamp(1, 4);
-                let number = if *numbered {
-                    let l = usize::from(level);
-                    counters[l - 1] += 1;
-                    counters[l..].iter_mut().for_each(|c| *c = 0);
-                    // A level skipped over shows its start value, as in Word.
-                    counters[..l]
-                        .iter()
-                        .map(|c| format!("{}.", (*c).max(1)))
-                        .collect()
-                } else {
-                    String::new()
-                };
+                let number = numbers.next().unwrap_or_default();
                 let bookmark = bookmark_name(id, &mut used);
                 outline
                     .anchors

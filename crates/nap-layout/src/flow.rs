@@ -1341,34 +1341,17 @@ pub fn run(doc: &Document, s: &Settings) -> Paged {
 
 /// Every heading with its number, and the first heading of each id.
 fn number_headings(blocks: &[Block]) -> (Vec<HInfo>, HashMap<String, usize>) {
+    let mut numbers = nap_doc::heading_numbers(blocks).into_iter();
     let mut headings = Vec::new();
-    let mut counters = [0u32; 4];
     nap_doc::walk(blocks, &mut |b| {
         if let Block::Heading {
-            level,
-            id,
-            numbered,
-            content,
+            level, id, content, ..
         } = b
         {
-            let level = (*level).clamp(1, 4);
-            let number = if *numbered {
-                let l = level as usize;
-                counters[l - 1] += 1;
-                for c in &mut counters[l..] {
-                    *c = 0;
-                }
-                counters[..l]
-                    .iter()
-                    .map(|c| format!("{c}."))
-                    .collect::<String>()
-            } else {
-                String::new()
-            };
             headings.push(HInfo {
                 id: id.clone(),
-                level,
-                number,
+                level: (*level).clamp(1, 4),
+                number: numbers.next().unwrap_or_default(),
                 text: plain_text(content).replace('\n', " "),
             });
         }
