@@ -163,12 +163,33 @@ pub fn markdown_to_doc(data: &[u8]) {
 
 /// The DOCX writer on generated documents (every block type, hostile text,
 /// links, revisions, figures, spans) plus Markdown-made blocks: it must not
-/// panic, and every XML part of the package must be well-formed.
+/// panic, and every XML part of the package must be well-formed. The same
+/// documents through the Markdown writer (`--emit markdown`): no panic, and
+/// a link to every figure it was given a file for.
 pub fn docx_writer(input: FuzzDoc) {
     let doc = input.build();
     crate::check_document(&doc);
     let bytes = nap_docx::docx(&doc);
     crate::check_docx(&bytes);
+    let mut files = Vec::new();
+    let md = nap_md::write(&doc, &mut |f| {
+        let file = format!("f{}.png", files.len());
+        files.push(file.clone());
+        (f.width_mm > 0.0).then_some(file)
+    });
+    let mut figures = 0;
+    nap_doc::walk(&doc.blocks, &mut |b| {
+        if let nap_doc::Block::Figure(f) = b {
+            if f.width_mm > 0.0 {
+                figures += 1;
+            }
+        }
+    });
+    let linked = md.matches("](f").count();
+    assert!(
+        linked >= figures,
+        "{figures} figures, {linked} linked in:\n{md}"
+    );
 }
 
 /// The PDF writer (layout + serialization) on generated documents plus

@@ -242,6 +242,9 @@ impl Writer<'_> {
 
     /// A grid table: each cell's blocks laid out in its column.
     fn table(&mut self, table: &Table) -> Vec<String> {
+        if table.rows.is_empty() {
+            return Vec::new();
+        }
         let n = table.column_count().max(1);
         let shares = shares(table, n);
         let mut widths: Vec<usize> = shares
@@ -291,12 +294,10 @@ impl Writer<'_> {
                 }
                 out.push(line);
             }
-            // pandoc's grid tables have one header row: the first.
-            out.push(rule(if r == 0 && table.header_rows > 0 {
-                '='
-            } else {
-                '-'
-            }));
+            // pandoc's grid tables have one header row: the first, and
+            // only above a body (a header alone leaves its `=` rule as text).
+            let header = r == 0 && table.header_rows > 0 && rows.len() > 1;
+            out.push(rule(if header { '=' } else { '-' }));
         }
         out
     }

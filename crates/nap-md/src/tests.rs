@@ -451,3 +451,34 @@ fn deep_nesting_is_written_without_exhausting_the_stack() {
         .unwrap();
     assert!(text.trim_end().ends_with("fund"));
 }
+
+#[test]
+fn a_table_of_only_a_header_or_of_nothing_leaves_no_stray_text() {
+    let header_only = Block::Table(Table {
+        columns: vec![None, None],
+        header_rows: 1,
+        rows: vec![Row {
+            cells: vec![
+                Cell {
+                    blocks: vec![para("a")],
+                    colspan: 1,
+                },
+                Cell {
+                    blocks: vec![para("b")],
+                    colspan: 1,
+                },
+            ],
+        }],
+        label_column: false,
+    });
+    let empty = Block::Table(Table {
+        columns: vec![],
+        header_rows: 0,
+        rows: vec![],
+        label_column: false,
+    });
+    let blocks = json(vec![header_only, empty, para("pas")]);
+    let kinds: Vec<&str> = blocks.iter().map(|b| b["t"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Table", "Para"]);
+    assert_eq!(stringify(&blocks[1]), "pas");
+}
