@@ -114,7 +114,7 @@ impl Writer<'_> {
                 level, id, content, ..
             } => {
                 let number = self.numbers.next().unwrap_or_default();
-                let text = inlines(content).replace('\n', " ");
+                let text = one_line(&inlines(content));
                 let mut line = "#".repeat(usize::from((*level).clamp(1, 4)));
                 line.push(' ');
                 if !number.is_empty() {
@@ -225,17 +225,17 @@ impl Writer<'_> {
     }
 
     fn figure(&mut self, figure: &Figure, width: Option<usize>) -> Vec<String> {
-        let caption = inlines(&figure.caption).replace('\n', " ");
+        let caption = one_line(&inlines(&figure.caption));
         match (self.figure_file)(figure) {
             // Alone in its paragraph, an image is a figure with its caption.
-            Some(file) => paragraph(
-                &format!(
-                    "![{caption}]({}){{width={:.1}mm}}",
-                    url(&file),
-                    figure.width_mm
-                ),
-                width,
-            ),
+            Some(file) => {
+                let size = if figure.width_mm.is_finite() && figure.width_mm > 0.0 {
+                    format!("{{width={:.1}mm}}", figure.width_mm)
+                } else {
+                    String::new()
+                };
+                paragraph(&format!("![{caption}]({}){size}", url(&file)), width)
+            }
             None => paragraph(&caption, width),
         }
     }
@@ -435,15 +435,18 @@ fn inlines(content: &[Inline]) -> String {
                 i += 1;
             }
             Inline::Note(note) => {
-                let inner = inlines(&note.content)
-                    .replace("\\\n", " ")
-                    .replace('\n', " ");
-                out.push_str(&format!("^[{}]", inner.trim()));
+                out.push_str(&format!("^[{}]", one_line(&inlines(&note.content)).trim()));
                 i += 1;
             }
         }
     }
     out
+}
+
+/// Inline Markdown on one line: a hard line break (`\` + newline; a
+/// backslash before a space would be a no-break space) becomes a space.
+fn one_line(markdown: &str) -> String {
+    markdown.replace("\\\n", " ").replace('\n', " ")
 }
 
 /// Consecutive spans split where `key` changes, each group rendered by

@@ -522,3 +522,34 @@ fn a_table_of_only_a_header_or_of_nothing_leaves_no_stray_text() {
     assert_eq!(kinds, ["Table", "Para"]);
     assert_eq!(stringify(&blocks[1]), "pas");
 }
+
+#[test]
+fn a_line_break_in_a_heading_or_caption_is_a_space_and_a_bad_width_is_left_out() {
+    if !have_pandoc() {
+        return;
+    }
+    let blocks = json(vec![
+        Block::Heading {
+            level: 1,
+            id: "a".into(),
+            numbered: false,
+            content: vec![Inline::plain("Një"), Inline::LineBreak, Inline::plain("dy")],
+        },
+        Block::Figure(Figure {
+            id: "figura-1".into(),
+            svg: "<svg/>".into(),
+            width_mm: f32::NAN,
+            height_mm: 1.0,
+            alt: String::new(),
+            caption: vec![
+                Inline::plain("Figura 1:"),
+                Inline::LineBreak,
+                Inline::plain("x"),
+            ],
+        }),
+    ]);
+    assert_eq!(stringify(&blocks[0]["c"][2]), "Një dy");
+    let img = &blocks[1]["c"][0];
+    assert_eq!(stringify(&img["c"][1]), "Figura 1: x");
+    assert_eq!(img["c"][0][2], serde_json::json!([]), "no width attribute");
+}
