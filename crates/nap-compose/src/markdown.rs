@@ -431,6 +431,7 @@ impl Conv<'_> {
         };
         let mut content = std::mem::take(&mut self.inlines);
         tie_numbers(&mut content);
+        albanian_quotes(&mut content);
         let block = match target {
             Target::Paragraph => {
                 if content.is_empty() {
@@ -737,6 +738,76 @@ impl Conv<'_> {
     }
 }
 
+/// Straight quotes as Albanian typesetting prints them: `"` opening a
+/// quotation becomes „ and closing it “ (the marks the templates use, as in
+/// „KKSHC“), one standing alone between spaces is kept; `'` between two
+/// letters is an apostrophe, ’ (t’i, ç’mund).
+/// Authors type straight quotes in plain editors; a ministry's document
+/// prints these. Consecutive text spans are read as one text, so a quote
+/// opening before **bold** closes after it; code spans are left as written
+/// but still tell what is before and after a quote. A footnote mark or a
+/// line break ends the run.
+fn albanian_quotes(content: &mut [Inline]) {
+    let mut i = 0;
+    while i < content.len() {
+        let j = i + content[i..]
+            .iter()
+            .take_while(|x| matches!(x, Inline::Text(_)))
+            .count();
+        if j > i {
+            quotes_run(&mut content[i..j]);
+        }
+        i = j + 1;
+    }
+}
+
+/// [`albanian_quotes`] for one run of text spans.
+fn quotes_run(run: &mut [Inline]) {
+    let spans = || {
+        run.iter().filter_map(|x| match x {
+            Inline::Text(span) => Some(span),
+            _ => None,
+        })
+    };
+    if !spans().any(|s| !s.style.code && s.text.contains(['"', '\''])) {
+        return;
+    }
+    let chars: Vec<char> = spans().flat_map(|s| s.text.chars()).collect();
+    let mut at = 0;
+    for x in run.iter_mut() {
+        let Inline::Text(span) = x else { continue };
+        let n = span.text.chars().count();
+        if !span.style.code && span.text.contains(['"', '\'']) {
+            span.text = (at..at + n)
+                .map(|k| {
+                    let before = k.checked_sub(1).map(|b| chars[b]);
+                    let after = chars.get(k + 1).copied();
+                    let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
+                    match chars[k] {
+                        // Space on both sides: no quotation, kept as typed.
+                        '"' if spaced(before) && spaced(after) => '"',
+                        '"' if opens(before) => '„',
+                        '"' => '“',
+                        '\'' if before.is_some_and(char::is_alphabetic)
+                            && after.is_some_and(char::is_alphabetic) =>
+                        {
+                            '’'
+                        }
+                        c => c,
+                    }
+                })
+                .collect();
+        }
+        at += n;
+    }
+}
+
+/// Whether a `"` after `before` opens a quotation: at the start, after a
+/// space, an opening bracket, a dash or a slash.
+fn opens(before: Option<char>) -> bool {
+    before.is_none_or(|c| c.is_whitespace() || "([{-–—/„‘".contains(c))
+}
+
 /// Words after which Albanian typesetting keeps the number that follows on
 /// the same line: "nr. 9917/2008", "neni 5", "Figura 1", "Tabela 2",
 /// "faqe 12" (lower-cased; the text's own case is kept).
@@ -838,6 +909,40 @@ fn no_break_at(text: &str, at: &[usize]) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Straight quotes come out as „…“ and apostrophes as ’, across spans,
+    /// and code is left alone.
+    #[test]
+    fn straight_quotes_are_printed_as_albanian_quotes() {
+        let mut ctx = Ctx::default();
+        let text = |md: &str, ctx: &mut Ctx| nap_doc::plain_text(&inlines(md, ctx));
+        assert_eq!(
+            text(
+                r#"ligji "Për **regjistrin** e pronarëve", (“x”) t'i, ç'mund"#,
+                &mut ctx
+            ),
+            "ligji „Për regjistrin e pronarëve“, (“x”) t’i, ç’mund"
+        );
+        assert_eq!(
+            text(r#""Besimi" - "2019"/"x" 'a' 5" `"kod" t'i`"#, &mut ctx),
+            "„Besimi“ - „2019“/„x“ 'a' 5“ \"kod\" t'i"
+        );
+        assert_eq!(
+            text(r#"a & < > " ' ]]> b"#, &mut ctx),
+            r#"a & < > " ' ]]> b"#,
+            "a quote alone between spaces quotes nothing"
+        );
+        let got = inlines(r#"a "b `c"` d""#, &mut ctx);
+        let code: Vec<&str> = got
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Text(s) if s.style.code => Some(s.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(code, [r#"c""#]);
+        assert_eq!(nap_doc::plain_text(&got), r#"a „b c" d“"#);
+    }
 
     /// "nr. 9917/2008" and "Figura 1" are never split at a line end: the
     /// space is a no-break one in the model both writers draw.
