@@ -100,6 +100,7 @@ const HOSTILE: &[&str] = &[
     "$x^2$ and $$y$$, @citation [@key] {#id .class}",
     "\"straight\" 'quotes' -- --- ... a\\b \\* \\",
     "Çështja “e tretë” — 2020–2022 ë ç 中文字符 😀",
+    "ligji „Për të drejtën e informimit“, „KKSHC“ dhe t’i ‘x’ «y» ‚z‘",
     "emails: a.b@drejtesia.gov.al, 100% <= 5 > 3 | 2",
 ];
 
