@@ -351,8 +351,8 @@ fn longest_run(text: &str, c: char) -> usize {
 }
 
 /// A paragraph's Markdown text (hard line breaks as `\` + newline) as lines,
-/// wrapped at spaces to `width` when given; a line that would start like a
-/// list item, heading, quote or rule has that start escaped.
+/// wrapped at spaces to `width` when given; each line's start escaped where
+/// pandoc would read a block there ([`escape_line_start`]).
 fn paragraph(text: &str, width: Option<usize>) -> Vec<String> {
     let mut out = Vec::new();
     for segment in text.split('\n') {
