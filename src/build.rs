@@ -339,7 +339,13 @@ fn markdown(name: &str, doc: &nap_doc::Document, rasters: &nap_docx::Rasters) ->
                 }
             })
             .collect();
-        let file = format!("{stem}-{id}.png");
+        // Ids are unique, but two could read the same once sanitized.
+        let mut file = format!("{stem}-{id}.png");
+        let mut n = 1;
+        while pngs.iter().any(|f: &OutFile| f.name == file) {
+            n += 1;
+            file = format!("{stem}-{id}-{n}.png");
+        }
         pngs.push(OutFile {
             name: file.clone(),
             bytes: png.to_vec(),
@@ -510,4 +516,48 @@ fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(v).expect("the model serializes");
     bytes.push(b'\n');
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nap_doc::{Block, Document, Figure, Inline, Meta};
+
+    fn figure(id: &str) -> Block {
+        Block::Figure(Figure {
+            id: id.into(),
+            svg: r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="5" height="5"/></svg>"#.into(),
+            width_mm: 20.0,
+            height_mm: 10.0,
+            alt: String::new(),
+            caption: vec![Inline::plain(id)],
+        })
+    }
+
+    /// Each figure of the Markdown gets a PNG file of its own, named after
+    /// its id, even when two ids read the same once made file-name safe.
+    #[test]
+    fn the_markdown_links_one_png_per_figure() {
+        let doc = Document {
+            meta: Meta::default(),
+            blocks: vec![figure("figura-1"), figure("Figura 1"), figure("figura-2")],
+        };
+        let rasters = nap_docx::Rasters::of(&[&doc]);
+        let files = markdown("plani.md", &doc, &rasters);
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "plani.md",
+                "plani-figura-1.png",
+                "plani-figura-1-2.png",
+                "plani-figura-2.png"
+            ]
+        );
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        for png in &names[1..] {
+            assert!(text.contains(&format!("]({png})")), "{png} linked");
+        }
+        assert!(files[1..].iter().all(|f| f.bytes.starts_with(b"\x89PNG")));
+    }
 }
