@@ -738,10 +738,11 @@ impl Conv<'_> {
     }
 }
 
-/// Straight quotes as Albanian typesetting prints them: `"` opening a
-/// quotation becomes „ and closing it “ (the marks the templates use, as in
-/// „KKSHC“), one standing alone between spaces is kept; `'` between two
-/// letters is an apostrophe, ’ (t’i, ç’mund).
+/// Straight quotes as Albanian typesetting prints them
+/// ([`nap_doc::typographic`]): `"` opening a quotation becomes „ and closing
+/// it “ (the marks the templates use, as in „KKSHC“), one standing alone
+/// between spaces is kept; `'` between two letters is an apostrophe, ’
+/// (t’i, ç’mund).
 /// Authors type straight quotes in plain editors; a ministry's document
 /// prints these. Consecutive text spans are read as one text, so a quote
 /// opening before **bold** closes after it; code spans are left as written
@@ -780,32 +781,16 @@ fn quotes_run(run: &mut [Inline]) {
         if !span.style.code && span.text.contains(['"', '\'']) {
             span.text = (at..at + n)
                 .map(|k| {
-                    let before = k.checked_sub(1).map(|b| chars[b]);
-                    let after = chars.get(k + 1).copied();
-                    let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
-                    match chars[k] {
-                        // Space on both sides: no quotation, kept as typed.
-                        '"' if spaced(before) && spaced(after) => '"',
-                        '"' if opens(before) => '„',
-                        '"' => '“',
-                        '\'' if before.is_some_and(char::is_alphabetic)
-                            && after.is_some_and(char::is_alphabetic) =>
-                        {
-                            '’'
-                        }
-                        c => c,
-                    }
+                    nap_doc::typographic(
+                        k.checked_sub(1).map(|b| chars[b]),
+                        chars[k],
+                        chars.get(k + 1).copied(),
+                    )
                 })
                 .collect();
         }
         at += n;
     }
-}
-
-/// Whether a `"` after `before` opens a quotation: at the start, after a
-/// space, an opening bracket, a dash or a slash.
-fn opens(before: Option<char>) -> bool {
-    before.is_none_or(|c| c.is_whitespace() || "([{-–—/„‘".contains(c))
 }
 
 /// Words after which Albanian typesetting keeps the number that follows on

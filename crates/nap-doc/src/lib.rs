@@ -361,6 +361,46 @@ pub fn renumber_notes(blocks: &mut [Block]) {
     }
 }
 
+/// The typographic form of a character of text, given the characters before
+/// and after it, as Albanian typesetting prints straight quotes: `"` opening
+/// a quotation (at the start, after a space, an opening bracket, a dash or a
+/// slash) is „, closing one is “, and one alone between spaces is kept;
+/// `'` between two letters is the apostrophe ’. Any other character is
+/// itself. The documents' text (nap-compose) and the figures' labels
+/// (nap-figures) both set their quotes with it.
+pub fn typographic(before: Option<char>, c: char, after: Option<char>) -> char {
+    let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    match c {
+        '"' if spaced(before) && spaced(after) => '"',
+        '"' if before.is_none_or(|b| b.is_whitespace() || "([{-–—/„‘".contains(b)) => '„',
+        '"' => '“',
+        '\'' if before.is_some_and(char::is_alphabetic)
+            && after.is_some_and(char::is_alphabetic) =>
+        {
+            '’'
+        }
+        c => c,
+    }
+}
+
+/// [`typographic`] over a whole text (a figure's label).
+pub fn typographic_quotes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['"', '\'']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .map(|k| {
+            typographic(
+                k.checked_sub(1).map(|b| chars[b]),
+                chars[k],
+                chars.get(k + 1).copied(),
+            )
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Each heading's outline number ("1.", "1.2."; empty when the heading is
 /// not numbered), in reading order ([`walk`]'s). The one numbering every
 /// writer prints: a numbered heading increments its level's counter and
@@ -545,6 +585,18 @@ pub fn sample() -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn straight_quotes_take_their_albanian_form() {
+        let t = |s| typographic_quotes(s).into_owned();
+        assert_eq!(t(r#"ligji "Për të drejtën""#), "ligji „Për të drejtën“");
+        assert_eq!(t(r#"("a") -"b" /"c" „"d"#), "(„a“) -„b“ /„c“ „„d");
+        assert_eq!(t(r#"t'i ç'mund 'a' 5" " x"#), r#"t’i ç’mund 'a' 5“ " x"#);
+        assert!(matches!(
+            typographic_quotes("pa thonjëza"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn headings_are_numbered_as_words_outline_list_numbers_them() {

@@ -36,6 +36,7 @@ fn face(weight: Weight) -> &'static Face<'static> {
 
 /// The advance width of `text` at `size` points.
 pub(crate) fn measure(text: &str, size: f64, weight: Weight) -> f64 {
+    let text = &*nap_doc::typographic_quotes(text);
     let face = face(weight);
     let upem = f64::from(face.units_per_em());
     // Characters the font lacks render as .notdef, whose advance stands in.
@@ -59,6 +60,8 @@ pub(crate) fn measure(text: &str, size: f64, weight: Weight) -> f64 {
 /// whole line is broken between characters rather than cut off: every
 /// character of `text` is on some line.
 pub(crate) fn wrap(text: &str, width: f64, size: f64, weight: Weight) -> Vec<String> {
+    // Labels print their quotes as the documents' text does.
+    let text = &*nap_doc::typographic_quotes(text);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -218,7 +221,8 @@ impl TextBlock {
         anchor: Anchor,
         fill: &'static str,
     ) -> TextBlock {
-        TextBlock::new(vec![text.to_string()], x, top, size, weight, anchor, fill)
+        let text = nap_doc::typographic_quotes(text).into_owned();
+        TextBlock::new(vec![text], x, top, size, weight, anchor, fill)
     }
     pub fn line_height(&self) -> f64 {
         self.size * LEADING
@@ -321,6 +325,31 @@ mod tests {
         for l in &lines {
             assert!(measure(l, 8.0, Weight::Regular) <= 40.0, "{l}");
         }
+    }
+
+    #[test]
+    fn labels_print_quotes_as_the_documents_do() {
+        let lines = wrap(
+            r#"Konsultimi "Shqipëria që duam" t'i " x"#,
+            400.0,
+            8.0,
+            Weight::Regular,
+        );
+        assert_eq!(lines, [r#"Konsultimi „Shqipëria që duam“ t’i " x"#]);
+        let one = TextBlock::line(
+            "\"KKSHC\"",
+            0.0,
+            0.0,
+            8.0,
+            Weight::Bold,
+            Anchor::Start,
+            "#000",
+        );
+        assert_eq!(one.lines, ["„KKSHC“"]);
+        assert_eq!(
+            measure("\"KKSHC\"", 8.0, Weight::Bold),
+            measure("„KKSHC“", 8.0, Weight::Bold)
+        );
     }
 
     #[test]
