@@ -749,6 +749,12 @@ impl Conv<'_> {
 /// but still tell what is before and after a quote. A footnote mark or a
 /// line break ends the run.
 fn albanian_quotes(content: &mut [Inline]) {
+    text_runs(content, quotes_run);
+}
+
+/// Calls `f` on each run of consecutive text spans of `content` (a footnote
+/// mark or a line break ends a run).
+fn text_runs(content: &mut [Inline], f: fn(&mut [Inline])) {
     let mut i = 0;
     while i < content.len() {
         let j = i + content[i..]
@@ -756,7 +762,7 @@ fn albanian_quotes(content: &mut [Inline]) {
             .take_while(|x| matches!(x, Inline::Text(_)))
             .count();
         if j > i {
-            quotes_run(&mut content[i..j]);
+            f(&mut content[i..j]);
         }
         i = j + 1;
     }
@@ -806,17 +812,7 @@ const TIED_BEFORE_NUMBER: [&str; 11] = [
 /// its number may be in different spans ("nr. **9917/2008**"); a footnote
 /// mark or a line break between them ends the run.
 fn tie_numbers(content: &mut [Inline]) {
-    let mut i = 0;
-    while i < content.len() {
-        let j = i + content[i..]
-            .iter()
-            .take_while(|x| matches!(x, Inline::Text(_)))
-            .count();
-        if j > i {
-            tie_run(&mut content[i..j]);
-        }
-        i = j + 1;
-    }
+    text_runs(content, tie_run);
 }
 
 /// [`tie_numbers`] for one run of text spans.
