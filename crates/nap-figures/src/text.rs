@@ -36,6 +36,9 @@ fn face(weight: Weight) -> &'static Face<'static> {
 
 /// The advance width of `text` at `size` points.
 pub(crate) fn measure(text: &str, size: f64, weight: Weight) -> f64 {
+    // Some labels are measured before they are set (the legend's, the bar
+    // counts'): measure the form [`wrap`] and [`TextBlock::line`] will print.
+    // Idempotent, and a borrow when the text has no straight quote.
     let text = &*nap_doc::typographic_quotes(text);
     let face = face(weight);
     let upem = f64::from(face.units_per_em());

@@ -569,7 +569,7 @@ fn url(target: &str) -> String {
 /// Text as Markdown that pandoc reads back as the same text: every
 /// character with a meaning inside a line (emphasis, links, notes, math,
 /// citations, raw HTML, entities, smart quotes and dashes) escaped.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 8);
     let mut prev = ' ';
     let mut chars = text.chars().peekable();
